@@ -1,0 +1,38 @@
+# The two entry points of the README: `make demo` and `make test`. Each sets itself up.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8765
+
+.PHONY: install test lint typecheck pytest demo standin clean bench
+
+$(BIN)/arazzo-runner: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/arazzo-runner
+
+pytest: install
+	$(BIN)/python -m pytest -q
+
+typecheck: install
+	$(BIN)/python -m mypy arazzo_runner
+
+lint: install
+	$(BIN)/python -m ruff check arazzo_runner tests standin
+
+test: pytest typecheck lint
+
+demo: install
+	$(BIN)/python standin/demo.py
+
+standin: install
+	PYTHONPATH=standin $(BIN)/python -m mixpanel_standin --port $(PORT)
+
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,142 @@
+"""The one exception tree of arazzo_runner, and the location every problem carries.
+
+Every error the package raises derives from :class:`ArazzoError`. Errors of the libraries underneath
+(ruamel.yaml, jsonschema, openapi-core, httpx) are translated at the boundary with ``raise X(...) from exc``
+so callers never have to catch a third-party type.
+
+Tree::
+
+    ArazzoError
+    ├── LoadError                 a document could not be read or parsed (file, URL, YAML/JSON syntax)
+    ├── DocumentError             a document is invalid; carries every Diagnostic
+    ├── ExpressionError           the runtime-expression language
+    │   ├── ExpressionSyntaxError     text that does not parse (with the offending column and a caret)
+    │   └── ExpressionEvaluationError a parsed expression that cannot be evaluated in its context
+    ├── InputError                workflow inputs that are missing or violate the inputs schema
+    ├── UsageError                a caller asked for something that does not exist (unknown workflow, bad flag)
+    └── ExecutionError            a run could not go on (budget exhausted, cycle, transport failure)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where something stands: the document (path or URL), a JSON Pointer into it, and 1-based line:column."""
+
+    source: str
+    pointer: str = ""
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.source
+        return f"{self.source}:{self.line}:{self.column or 1}"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem found in a document, with a stable kebab-case rule id."""
+
+    severity: Severity
+    rule: str
+    message: str
+    location: Location
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity}: {self.message} [{self.rule}]"
+
+
+class ArazzoError(Exception):
+    """Root of every error raised by arazzo_runner."""
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    def __str__(self) -> str:
+        if self.location is None:
+            return self.message
+        return f"{self.location}: {self.message}"
+
+
+class LoadError(ArazzoError):
+    """A document could not be retrieved or parsed."""
+
+    def __init__(self, message: str, location: Location | None = None, rule: str = "load-error") -> None:
+        super().__init__(message, location)
+        self.rule = rule
+
+
+class DocumentError(ArazzoError):
+    """A document failed validation; ``diagnostics`` holds every problem found, not only the first."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
+        errors = [d for d in self.diagnostics if d.severity == "error"]
+        first = errors[0] if errors else (self.diagnostics[0] if self.diagnostics else None)
+        summary = f"{len(errors)} problem(s) found"
+        if first is not None:
+            summary += f"; first: {first}"
+        super().__init__(summary, first.location if first else None)
+
+
+class ExpressionError(ArazzoError):
+    """Base of the runtime-expression and condition errors."""
+
+
+class ExpressionSyntaxError(ExpressionError):
+    """Text that is not a valid expression or condition.
+
+    ``column`` is the 0-based offset of the offending character in ``text``; the message shows the text with a
+    caret under that character.
+    """
+
+    def __init__(self, reason: str, text: str, column: int, location: Location | None = None) -> None:
+        self.reason = reason
+        self.text = text
+        self.column = column
+        caret = " " * column + "^"
+        super().__init__(f"{reason} at column {column + 1}\n  {text}\n  {caret}", location)
+
+
+class ExpressionEvaluationError(ExpressionError):
+    """A parsed expression that cannot be evaluated against the given context."""
+
+
+@dataclass(frozen=True, slots=True)
+class InputProblem:
+    """One problem with a workflow input, named by the input (``""`` for the whole object)."""
+
+    name: str
+    message: str
+
+
+class InputError(ArazzoError):
+    """Workflow inputs that are missing or do not satisfy the workflow's ``inputs`` schema."""
+
+    def __init__(self, workflow_id: str, problems: Sequence[InputProblem]) -> None:
+        self.workflow_id = workflow_id
+        self.problems = tuple(problems)
+        lines = "; ".join(f"{p.name or '(inputs)'}: {p.message}" for p in self.problems)
+        super().__init__(f"invalid inputs for workflow '{workflow_id}': {lines}")
+
+
+class UsageError(ArazzoError):
+    """The caller asked for something that does not exist or cannot be combined."""
+
+
+class ExecutionError(ArazzoError):
+    """A run could not go on: a budget ran out, a cycle was found, or a target could not be reached."""
+
+    def __init__(self, message: str, location: Location | None = None, rule: str = "execution-error") -> None:
+        super().__init__(message, location)
+        self.rule = rule
