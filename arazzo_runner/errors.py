@@ -12,6 +12,7 @@ Tree::
     ├── ExpressionError           the runtime-expression language
     │   ├── ExpressionSyntaxError     text that does not parse (with the offending column and a caret)
     │   └── ExpressionEvaluationError a parsed expression that cannot be evaluated in its context
+    ├── ResolutionError           a reference (operation, workflow, source, component) that does not resolve
     ├── InputError                workflow inputs that are missing or violate the inputs schema
     ├── UsageError                a caller asked for something that does not exist (unknown workflow, bad flag)
     └── ExecutionError            a run could not go on (budget exhausted, cycle, transport failure)
@@ -87,6 +88,14 @@ class DocumentError(ArazzoError):
         if first is not None:
             summary += f"; first: {first}"
         super().__init__(summary, first.location if first else None)
+
+
+class ResolutionError(ArazzoError):
+    """A reference that does not resolve; ``rule`` is the diagnostic rule id it maps to."""
+
+    def __init__(self, message: str, rule: str, location: Location | None = None) -> None:
+        super().__init__(message, location)
+        self.rule = rule
 
 
 class ExpressionError(ArazzoError):

@@ -1,0 +1,352 @@
+"""Read Arazzo and OpenAPI documents from paths or URLs into plain JSON data that remembers positions.
+
+YAML is read as YAML 1.2 restricted to JSON types: ``2024-01-01`` and ``on`` stay strings, and tags that
+would build other Python types (``!!binary``, ``!!set``, ``!!timestamp``...) are refused. JSON documents
+are parsed with the standard library (exact JSON semantics); their positions are computed only when a
+diagnostic asks for one, so large OpenAPI files do not pay for it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urldefrag, urljoin, urlparse
+from urllib.request import url2pathname
+
+from arazzo_runner.errors import LoadError, Location
+
+Retriever = Callable[[str], bytes]
+"""Fetches the bytes of an absolute ``http(s)`` or ``file`` URL; raises :class:`LoadError` on failure."""
+
+DEFAULT_TIMEOUT = 10.0
+MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
+MAX_DEPTH = 200
+MAX_NODES = 2_000_000  # bounds alias expansion ("billion laughs") as well as plain size
+
+
+def to_url(path_or_url: str | os.PathLike[str]) -> str:
+    """Return an absolute URL for a filesystem path or URL (``http``, ``https`` and ``file`` are kept)."""
+    text = os.fspath(path_or_url)
+    scheme = urlparse(text).scheme.lower()
+    if scheme in ("http", "https", "file"):
+        return text
+    return Path(text).absolute().as_uri()
+
+
+def resolve_reference(base_url: str, reference: str) -> str:
+    """Resolve a URI-reference against the URL of the referring document (RFC 3986 §5)."""
+    return urljoin(base_url, reference)
+
+
+def url_to_path(url: str) -> Path | None:
+    """The filesystem path behind a ``file:`` URL, else ``None``."""
+    parsed = urlparse(url)
+    if parsed.scheme != "file":
+        return None
+    return Path(url2pathname(unquote(parsed.path)))
+
+
+def display_name(url: str) -> str:
+    """A short name for messages: a path relative to the working directory when it is a local file."""
+    path = url_to_path(url)
+    if path is None:
+        return url
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # a different drive on Windows
+        return str(path)
+
+
+def default_retriever(timeout: float = DEFAULT_TIMEOUT) -> Retriever:
+    """A retriever reading local files and fetching ``http(s)`` URLs with httpx under a timeout."""
+
+    def retrieve(url: str) -> bytes:
+        path = url_to_path(url)
+        if path is not None:
+            try:
+                if path.stat().st_size > MAX_DOCUMENT_BYTES:
+                    raise LoadError(f"{display_name(url)} is larger than {MAX_DOCUMENT_BYTES} bytes")
+                return path.read_bytes()
+            except FileNotFoundError as exc:
+                raise LoadError(f"no such file: {display_name(url)}", rule="file-not-found") from exc
+            except IsADirectoryError as exc:
+                raise LoadError(f"{display_name(url)} is a directory, not a document") from exc
+            except OSError as exc:
+                raise LoadError(f"cannot read {display_name(url)}: {exc.strerror}") from exc
+        if urlparse(url).scheme not in ("http", "https"):
+            raise LoadError(f"unsupported URL scheme in {url!r}", rule="unsupported-url")
+        import httpx  # imported here: most runs read local files only
+
+        try:
+            response = httpx.get(url, timeout=timeout, follow_redirects=True)
+        except httpx.HTTPError as exc:
+            raise LoadError(f"cannot fetch {url}: {exc}", rule="unreachable-url") from exc
+        if response.status_code >= 400:
+            raise LoadError(f"cannot fetch {url}: HTTP {response.status_code}", rule="unreachable-url")
+        return response.content
+
+    return retrieve
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A parsed document: plain JSON data plus the means to locate any JSON Pointer in its text."""
+
+    url: str
+    data: Any
+    text: str = field(repr=False)
+    is_json: bool = False
+    _positions: dict[str, tuple[int, int]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def name(self) -> str:
+        """The document's name as messages show it."""
+        return display_name(self.url)
+
+    def location(self, pointer: str = "") -> Location:
+        """The location of ``pointer`` (or of its nearest ancestor that has a position)."""
+        positions = self._position_table()
+        probe = pointer
+        while True:
+            if probe in positions:
+                line, column = positions[probe]
+                return Location(self.name, pointer, line, column)
+            if not probe:
+                return Location(self.name, pointer, 1, 1)
+            probe = probe.rsplit("/", 1)[0]
+
+    def _position_table(self) -> dict[str, tuple[int, int]]:
+        if self._positions is None:
+            table: dict[str, tuple[int, int]] = {}
+            try:
+                node = _yaml().compose(self.text)
+            except Exception:  # noqa: BLE001 - positions are best effort for JSON that YAML rejects
+                node = None
+            if node is not None:
+                _collect_positions(node, "", table)
+            object.__setattr__(self, "_positions", table)
+        assert self._positions is not None
+        return self._positions
+
+
+def parse_document(text: str, url: str) -> SourceDocument:
+    """Parse YAML or JSON text into a :class:`SourceDocument`; syntax errors carry line:column."""
+    name = display_name(url)
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped.startswith(("{", "[")):
+        try:
+            data = json.loads(text.lstrip("\ufeff"))
+        except json.JSONDecodeError as exc:
+            raise LoadError(
+                f"malformed JSON: {exc.msg}", Location(name, "", exc.lineno, exc.colno), rule="malformed-document"
+            ) from exc
+        return SourceDocument(url, data, text, is_json=True)
+    yaml = _yaml()
+    try:
+        node = yaml.compose(text)
+    except Exception as exc:  # ruamel raises several unrelated classes for syntax errors
+        raise LoadError(
+            f"malformed YAML: {_yaml_problem(exc)}", _yaml_location(exc, name), rule="malformed-document"
+        ) from exc
+    positions: dict[str, tuple[int, int]] = {}
+    tree = None if node is None else _to_data(node, "", positions, name, 0, [MAX_NODES])
+    return SourceDocument(url, tree, text, _positions=positions)
+
+
+def load_document(url: str, retriever: Retriever) -> SourceDocument:
+    """Retrieve and parse the document at an absolute URL."""
+    raw = retriever(urldefrag(url)[0])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LoadError(
+            f"{display_name(url)} is not UTF-8 text (byte {exc.start})", Location(display_name(url)),
+            rule="malformed-document",
+        ) from exc
+    return parse_document(text, url)
+
+
+# --- YAML with JSON types only ------------------------------------------------------------------------
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_INT_OCT = re.compile(r"^0o[0-7]+$")
+_INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_PLAIN = "tag:arazzo-runner:plain"
+_CORE = "tag:yaml.org,2002:"
+_EXPLICIT_SCALARS = {"str", "int", "float", "bool", "null"}
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.nodes import ScalarNode
+    from ruamel.yaml.resolver import VersionedResolver
+    from ruamel.yaml.tag import Tag
+
+    plain = Tag(suffix=_PLAIN)
+
+    class JsonTypesResolver(VersionedResolver):
+        """Marks every plain scalar so that _implicit(), not YAML 1.1 habits, decides its type."""
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is ScalarNode and implicit[0]:
+                return plain
+            return super().resolve(kind, value, implicit)
+
+    yaml = YAML(typ="rt", pure=True)
+    yaml.Resolver = JsonTypesResolver
+    yaml.version = (1, 2)
+    return yaml
+
+
+def _scalar(node: Any, name: str) -> Any:
+    tag = str(node.tag)
+    if tag == _PLAIN:
+        return _implicit(node.value)
+    kind = tag[len(_CORE):] if tag.startswith(_CORE) else ""
+    if kind not in _EXPLICIT_SCALARS:
+        raise _tag_error(tag, node, name)
+    return _explicit(node.value, kind, node, name)
+
+
+
+def _implicit(value: str) -> Any:
+    if _NULL.match(value):
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _INT.match(value):
+        return int(value)
+    if _INT_OCT.match(value):
+        return int(value[2:], 8)
+    if _INT_HEX.match(value):
+        return int(value[2:], 16)
+    if _FLOAT.match(value) and any(c.isdigit() for c in value):
+        return float(value)
+    return value
+
+
+def _explicit(value: str, kind: str, node: Any, name: str) -> Any:
+    if kind == "str":
+        return value
+    resolved: Any = _implicit(value)
+    expected: dict[str, tuple[type, ...]] = {"int": (int,), "float": (int, float), "bool": (bool,),
+                                             "null": (type(None),)}
+    if isinstance(resolved, bool) and kind != "bool" or not isinstance(resolved, expected[kind]):
+        raise LoadError(
+            f"value {value!r} is not a valid !!{kind}", _node_location(node, name), rule="malformed-document"
+        )
+    return float(resolved) if kind == "float" else resolved
+
+
+def _tag_error(tag: str, node: Any, name: str) -> LoadError:
+    return LoadError(
+        f"YAML tag {tag!r} is not allowed: documents may only hold JSON types",
+        _node_location(node, name),
+        rule="malformed-document",
+    )
+
+
+def _node_location(node: Any, name: str) -> Location:
+    mark = node.start_mark
+    return Location(name, "", mark.line + 1, mark.column + 1)
+
+
+def _to_data(
+    node: Any, pointer: str, positions: dict[str, tuple[int, int]], name: str, depth: int, budget: list[int]
+) -> Any:
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    budget[0] -= 1
+    if depth > MAX_DEPTH or budget[0] < 0:
+        reason = f"nests deeper than {MAX_DEPTH} levels" if depth > MAX_DEPTH else f"has over {MAX_NODES} nodes"
+        raise LoadError(f"document {reason} (aliases included)", _node_location(node, name),
+                        rule="malformed-document")
+    if isinstance(node, ScalarNode):
+        return _scalar(node, name)
+    tag = str(node.tag)
+    if isinstance(node, SequenceNode):
+        if tag != _CORE + "seq":
+            raise _tag_error(tag, node, name)
+        items = []
+        for index, child in enumerate(node.value):
+            child_pointer = f"{pointer}/{index}"
+            positions[child_pointer] = (child.start_mark.line + 1, child.start_mark.column + 1)
+            items.append(_to_data(child, child_pointer, positions, name, depth + 1, budget))
+        return items
+    if isinstance(node, MappingNode):
+        if tag != _CORE + "map":
+            raise _tag_error(tag, node, name)
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise LoadError("mapping keys must be strings", _node_location(key_node, name),
+                                rule="malformed-document")
+            key = key_node.value
+            if key == "<<" and key_node.style is None:
+                raise LoadError("YAML merge keys (<<) are not allowed", _node_location(key_node, name),
+                                rule="malformed-document")
+            child_pointer = f"{pointer}/{escape_token(key)}"
+            if key in mapping:
+                raise LoadError(f"duplicate key {key!r}", _node_location(key_node, name),
+                                rule="malformed-document")
+            positions[child_pointer] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            mapping[key] = _to_data(value_node, child_pointer, positions, name, depth + 1, budget)
+        return mapping
+    raise LoadError(f"unsupported YAML node {type(node).__name__}", _node_location(node, name))
+
+
+def _collect_positions(node: Any, pointer: str, table: dict[str, tuple[int, int]]) -> None:
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    if isinstance(node, SequenceNode):
+        for index, child in enumerate(node.value):
+            child_pointer = f"{pointer}/{index}"
+            table[child_pointer] = (child.start_mark.line + 1, child.start_mark.column + 1)
+            _collect_positions(child, child_pointer, table)
+    elif isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            child_pointer = f"{pointer}/{escape_token(str(key_node.value))}"
+            table[child_pointer] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            _collect_positions(value_node, child_pointer, table)
+
+
+def _yaml_problem(exc: Exception) -> str:
+    problem = getattr(exc, "problem", None)
+    context = getattr(exc, "context", None)
+    parts = [p for p in (context, problem) if p]
+    return "; ".join(parts) if parts else str(exc).splitlines()[0]
+
+
+def _yaml_location(exc: Exception, name: str) -> Location:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is None:
+        return Location(name)
+    return Location(name, "", mark.line + 1, mark.column + 1)
+
+
+def escape_token(token: str) -> str:
+    """Escape one JSON Pointer reference token (RFC 6901 §3)."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def unescape_token(token: str) -> str:
+    """Undo :func:`escape_token`."""
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def split_pointer(pointer: str) -> Iterator[str]:
+    """The unescaped reference tokens of a JSON Pointer (``""`` is the whole document)."""
+    if not pointer:
+        return
+    if not pointer.startswith("/"):
+        raise ValueError(f"JSON Pointer must start with '/': {pointer!r}")
+    for token in pointer[1:].split("/"):
+        yield unescape_token(token)

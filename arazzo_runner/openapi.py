@@ -1,0 +1,273 @@
+"""OpenAPI source descriptions: the operation index, ``$ref`` resolution, servers and security.
+
+Only what request building needs is read here; validating requests and responses against schemas is left to
+openapi-core, imported lazily by the executor so that a plain run does not pay its start-up cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from arazzo_runner.errors import LoadError, ResolutionError
+from arazzo_runner.loader import SourceDocument, escape_token, resolve_reference, split_pointer
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+MAX_REF_HOPS = 64
+
+DocumentLoader = Callable[[str], SourceDocument]
+
+
+@dataclass(frozen=True)
+class OperationParameter:
+    """An OpenAPI Parameter Object after ``$ref`` resolution, with serialization defaults left to http."""
+
+    name: str
+    location: str
+    required: bool = False
+    style: str | None = None
+    explode: bool | None = None
+    allow_reserved: bool = False
+    schema: Any = None
+    content_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Server:
+    """An OpenAPI Server Object."""
+
+    url: str
+    variables: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation of an OpenAPI source, with everything merged from its path item and document."""
+
+    source_name: str
+    document: SourceDocument = field(repr=False, compare=False)
+    pointer: str
+    method: str
+    path: str
+    operation_id: str | None
+    parameters: tuple[OperationParameter, ...]
+    request_media_types: tuple[str, ...]
+    security: tuple[Mapping[str, tuple[str, ...]], ...]
+    servers: tuple[Server, ...]
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+    def parameter(self, name: str, location: str) -> OperationParameter | None:
+        """The declared parameter with this name and ``in`` (header names compare case-insensitively)."""
+        for parameter in self.parameters:
+            if parameter.location != location:
+                continue
+            if parameter.name == name or (location == "header" and parameter.name.lower() == name.lower()):
+                return parameter
+        return None
+
+    def __str__(self) -> str:
+        label = self.operation_id or self.pointer
+        return f"{self.method} {self.path} ({self.source_name}: {label})"
+
+
+@dataclass(frozen=True)
+class OpenAPISource:
+    """A loaded OpenAPI (3.0, 3.1, or Swagger 2.0) description and its operation index."""
+
+    name: str
+    document: SourceDocument = field(repr=False)
+    version: str
+    operations: tuple[Operation, ...]
+    security_schemes: Mapping[str, Mapping[str, Any]]
+
+    @property
+    def url(self) -> str:
+        """The absolute URL the description was read from."""
+        return self.document.url
+
+    def by_operation_id(self, operation_id: str) -> Operation | None:
+        """The operation with this operationId, if any."""
+        for operation in self.operations:
+            if operation.operation_id == operation_id:
+                return operation
+        return None
+
+    def by_pointer(self, pointer: str) -> Operation | None:
+        """The operation at this JSON Pointer (``/paths/~1pets/get``), if any."""
+        for operation in self.operations:
+            if operation.pointer == pointer:
+                return operation
+        return None
+
+
+def detect_openapi_version(data: Any) -> str | None:
+    """``"3.0"``, ``"3.1"`` or ``"2.0"`` for an OpenAPI/Swagger root object, else ``None``."""
+    if not isinstance(data, dict):
+        return None
+    openapi = data.get("openapi")
+    if isinstance(openapi, str) and openapi.startswith(("3.0", "3.1")):
+        return openapi[:3]
+    if data.get("swagger") == "2.0":
+        return "2.0"
+    return None
+
+
+def build_openapi_source(name: str, document: SourceDocument, load: DocumentLoader) -> OpenAPISource:
+    """Index every operation of an OpenAPI document; ``load`` fetches documents named by external ``$ref``s."""
+    version = detect_openapi_version(document.data)
+    if version is None:
+        raise LoadError(f"{document.name} is not an OpenAPI 3.0/3.1 (or Swagger 2.0) description",
+                        document.location(), rule="source-invalid")
+    resolver = _RefResolver(load)
+    data = document.data
+    root_servers = _servers(data, version)
+    root_security = _security(data.get("security")) or ()
+    operations = []
+    paths = data.get("paths") if isinstance(data.get("paths"), dict) else {}
+    for path, raw_item in paths.items():
+        item_doc, item = resolver.resolve(document, raw_item)
+        if not isinstance(item, dict):
+            continue
+        path_params = _parameter_list(resolver, item_doc, item.get("parameters"))
+        path_servers = _servers(item, version)
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict):
+                continue
+            op_params = _parameter_list(resolver, item_doc, operation.get("parameters"))
+            merged = {(p.name, p.location): p for p in path_params}
+            merged.update({(p.name, p.location): p for p in op_params})
+            security = _security(operation.get("security"))
+            operations.append(Operation(
+                source_name=name,
+                document=document,
+                pointer=f"/paths/{escape_token(path)}/{method}",
+                method=method.upper(),
+                path=path,
+                operation_id=operation.get("operationId") if isinstance(operation.get("operationId"), str)
+                else None,
+                parameters=tuple(p for p in merged.values() if p.location in ("path", "query", "header", "cookie")),
+                request_media_types=_media_types(resolver, item_doc, operation, version, data),
+                security=root_security if security is None else security,
+                servers=_servers(operation, version) or path_servers or root_servers,
+                raw=operation,
+            ))
+    return OpenAPISource(name, document, version, tuple(operations), _security_schemes(resolver, document, version))
+
+
+class _RefResolver:
+    """Follows ``$ref`` chains within and across documents, bounded against cycles."""
+
+    def __init__(self, load: DocumentLoader) -> None:
+        self._load = load
+
+    def resolve(self, document: SourceDocument, node: Any) -> tuple[SourceDocument, Any]:
+        for _ in range(MAX_REF_HOPS):
+            if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+                return document, node
+            ref: str = node["$ref"]
+            target, _, fragment = resolve_reference(document.url, ref).partition("#")
+            if target != document.url.partition("#")[0]:
+                document = self._load(target)
+            node = pointer_get(document.data, fragment, ref)
+        raise ResolutionError(f"$ref chain longer than {MAX_REF_HOPS} hops (circular?)", "unresolvable-ref")
+
+
+def pointer_get(data: Any, pointer: str, label: str = "") -> Any:
+    """Resolve an RFC 6901 pointer in ``data``; raise ResolutionError naming ``label`` when it does not."""
+    from urllib.parse import unquote
+
+    node = data
+    try:
+        for token in split_pointer(unquote(pointer)):
+            if isinstance(node, list):
+                if not token.isdigit() or (len(token) > 1 and token.startswith("0")):
+                    raise KeyError(token)
+                node = node[int(token)]
+            elif isinstance(node, dict):
+                node = node[token]
+            else:
+                raise KeyError(token)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ResolutionError(f"cannot resolve {label or pointer!r}: no {exc} in the target",
+                              "unresolvable-ref") from exc
+    return node
+
+
+def _parameter_list(resolver: _RefResolver, document: SourceDocument, raw: Any) -> list[OperationParameter]:
+    result = []
+    for entry in raw if isinstance(raw, list) else []:
+        _, param = resolver.resolve(document, entry)
+        if not isinstance(param, dict) or not isinstance(param.get("name"), str):
+            continue
+        content = param.get("content")
+        result.append(OperationParameter(
+            name=param["name"],
+            location=str(param.get("in", "")),
+            required=bool(param.get("required", False)),
+            style=param.get("style") if isinstance(param.get("style"), str) else None,
+            explode=param.get("explode") if isinstance(param.get("explode"), bool) else None,
+            allow_reserved=bool(param.get("allowReserved", False)),
+            schema=param.get("schema", {k: v for k, v in param.items() if k in ("type", "items", "format")}),
+            content_type=next(iter(content), None) if isinstance(content, dict) else None,
+        ))
+    return result
+
+
+def _media_types(resolver: _RefResolver, document: SourceDocument, operation: dict[str, Any], version: str,
+                 root: dict[str, Any]) -> tuple[str, ...]:
+    if version == "2.0":
+        consumes = operation.get("consumes", root.get("consumes", []))
+        return tuple(c for c in consumes if isinstance(c, str)) if isinstance(consumes, list) else ()
+    _, body = resolver.resolve(document, operation.get("requestBody"))
+    if isinstance(body, dict) and isinstance(body.get("content"), dict):
+        return tuple(body["content"])
+    return ()
+
+
+def _security(raw: Any) -> tuple[Mapping[str, tuple[str, ...]], ...] | None:
+    if not isinstance(raw, list):
+        return None
+    return tuple(
+        MappingProxyType({k: tuple(v) if isinstance(v, list) else () for k, v in req.items()})
+        for req in raw if isinstance(req, dict)
+    )
+
+
+def _security_schemes(resolver: _RefResolver, document: SourceDocument,
+                      version: str) -> Mapping[str, Mapping[str, Any]]:
+    data = document.data
+    raw = data.get("securityDefinitions") if version == "2.0" else (data.get("components") or {}).get(
+        "securitySchemes")
+    schemes: dict[str, Mapping[str, Any]] = {}
+    for name, entry in (raw if isinstance(raw, dict) else {}).items():
+        _, scheme = resolver.resolve(document, entry)
+        if isinstance(scheme, dict):
+            schemes[name] = MappingProxyType(_swagger2_scheme(scheme) if version == "2.0" else scheme)
+    return MappingProxyType(schemes)
+
+
+def _swagger2_scheme(scheme: dict[str, Any]) -> dict[str, Any]:
+    if scheme.get("type") == "basic":
+        return {"type": "http", "scheme": "basic"}
+    if scheme.get("type") == "oauth2" and scheme.get("flow") == "application":
+        return {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": scheme.get("tokenUrl"),
+                                                                  "scopes": scheme.get("scopes", {})}}}
+    return scheme
+
+
+def _servers(node: Any, version: str) -> tuple[Server, ...]:
+    if version == "2.0":
+        if "host" not in node and "basePath" not in node:
+            return ()
+        schemes = node.get("schemes") or ["https"]
+        return tuple(Server(f"{scheme}://{node.get('host', '')}{node.get('basePath', '')}") for scheme in schemes)
+    raw = node.get("servers")
+    return tuple(
+        Server(s["url"], MappingProxyType(dict(s.get("variables") or {})))
+        for s in (raw if isinstance(raw, list) else [])
+        if isinstance(s, dict) and isinstance(s.get("url"), str)
+    )
+
