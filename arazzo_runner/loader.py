@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
 from urllib.request import url2pathname
 
@@ -243,7 +243,7 @@ def _explicit(value: str, kind: str, node: Any, name: str) -> Any:
         raise LoadError(
             f"value {value!r} is not a valid !!{kind}", _node_location(node, name), rule="malformed-document"
         )
-    return float(resolved) if kind == "float" else resolved
+    return float(cast(float, resolved)) if kind == "float" else resolved
 
 
 def _tag_error(tag: str, node: Any, name: str) -> LoadError:
