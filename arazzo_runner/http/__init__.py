@@ -1,0 +1,51 @@
+"""Building HTTP requests from OpenAPI descriptions: parameters, URLs, bodies and credentials.
+
+Pure and model-free: these modules import only the standard library, ``httpx`` and
+:mod:`arazzo_runner.errors`, take plain values, and raise :class:`~arazzo_runner.errors.ExecutionError` for
+anything that cannot be put on the wire. ``params`` serializes parameters and joins URLs, ``bodies`` encodes
+payloads and decodes responses, ``replacements`` edits payloads at JSON Pointer / XPath targets, ``auth``
+plans credentials and ``oauth2`` fetches client-credentials tokens.
+"""
+
+from __future__ import annotations
+
+from arazzo_runner.http.auth import (
+    AuthPlan,
+    CredentialStore,
+    SecurityScheme,
+    credential_env_var,
+    plan_auth,
+    redact,
+)
+from arazzo_runner.http.bodies import decode_body, decode_body_with_note, encode_body, media_kind
+from arazzo_runner.http.oauth2 import OAuth2TokenCache
+from arazzo_runner.http.params import (
+    ParameterSpec,
+    SerializedParameters,
+    format_cookie_header,
+    serialize_parameters,
+)
+from arazzo_runner.http.replacements import apply_replacements
+from arazzo_runner.http.urls import build_url, expand_path, resolve_server_url
+
+__all__ = [
+    "AuthPlan",
+    "CredentialStore",
+    "OAuth2TokenCache",
+    "ParameterSpec",
+    "SecurityScheme",
+    "SerializedParameters",
+    "apply_replacements",
+    "build_url",
+    "credential_env_var",
+    "decode_body",
+    "decode_body_with_note",
+    "encode_body",
+    "expand_path",
+    "format_cookie_header",
+    "media_kind",
+    "plan_auth",
+    "redact",
+    "resolve_server_url",
+    "serialize_parameters",
+]

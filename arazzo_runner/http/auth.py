@@ -1,0 +1,284 @@
+"""Security schemes, the credentials the user gave, and the plan that puts them on a request.
+
+Credentials are keyed ``SOURCE.SCHEME``: the Arazzo source description name, a dot, and the key of the scheme
+in the OpenAPI ``components.securitySchemes`` (split at the first dot, since source names have none). What
+the value holds depends on the scheme:
+
+==============================  ===========================================================================
+scheme                          credential value
+==============================  ===========================================================================
+``apiKey``                      the key, sent in the header, query parameter or cookie the scheme names
+``http`` ``basic``              ``user:password``, sent as ``Authorization: Basic base64(user:password)``
+``http`` ``bearer``             the token, sent as ``Authorization: Bearer TOKEN``
+``oauth2`` clientCredentials    ``client_id:client_secret``, exchanged for a token by the token provider
+``oauth2`` other flows          a ready access token, sent as a bearer token
+``openIdConnect``, others       not supported: reported as missing with a note
+==============================  ===========================================================================
+
+The environment supplies a credential as ``ARAZZO_AUTH_<SOURCE>_<SCHEME>``: source and scheme upper-cased,
+every character that is not an ASCII letter or digit replaced by ``_`` (so ``petStore.api-key`` reads
+``ARAZZO_AUTH_PETSTORE_API_KEY``). An explicit credential wins over the environment.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from arazzo_runner.errors import ExecutionError, UsageError
+from arazzo_runner.http._encoding import quote_strict, redact
+from arazzo_runner.http.oauth2 import OAuth2TokenCache
+
+__all__ = [
+    "AuthPlan",
+    "CredentialStore",
+    "OAuth2TokenCache",
+    "SecurityScheme",
+    "credential_env_var",
+    "plan_auth",
+    "redact",
+]
+
+ENV_PREFIX = "ARAZZO_AUTH_"
+TokenProvider = Callable[["SecurityScheme", str, str], str]
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    """One entry of ``components.securitySchemes``, reduced to what sending a request needs.
+
+    ``scheme`` is the lower-cased HTTP auth scheme (``basic``, ``bearer``); ``location`` and
+    ``parameter_name`` are the apiKey's ``in`` and ``name``; ``token_url`` and ``scopes`` come from the
+    oauth2 ``clientCredentials`` flow (``scopes`` are the declared ones; a plan asks only for the scopes the
+    security requirement lists).
+    """
+
+    name: str
+    type: str
+    scheme: str | None = None
+    location: str | None = None
+    parameter_name: str | None = None
+    token_url: str | None = None
+    scopes: tuple[str, ...] = ()
+
+    @classmethod
+    def from_openapi(cls, name: str, obj: Mapping[str, Any]) -> SecurityScheme:
+        """Read an OpenAPI Security Scheme Object; a non-object or one without ``type`` is an error."""
+        if not isinstance(obj, Mapping) or not isinstance(obj.get("type"), str):
+            raise ExecutionError(f"security scheme '{name}' is not an object with a 'type'")
+        flows = obj.get("flows")
+        flow = flows.get("clientCredentials") if isinstance(flows, Mapping) else None
+        flow = flow if isinstance(flow, Mapping) else {}
+        scheme = obj.get("scheme")
+        token_url = flow.get("tokenUrl")
+        scopes = flow.get("scopes")
+        return cls(
+            name=name,
+            type=obj["type"],
+            scheme=scheme.lower() if isinstance(scheme, str) else None,
+            location=obj.get("in") if isinstance(obj.get("in"), str) else None,
+            parameter_name=obj.get("name") if isinstance(obj.get("name"), str) else None,
+            token_url=token_url if isinstance(token_url, str) else None,
+            scopes=tuple(scopes) if isinstance(scopes, Mapping) else (),
+        )
+
+
+@dataclass(frozen=True, repr=False)
+class AuthPlan:
+    """What to add to one request: headers, encoded query pairs and cookies carrying credentials.
+
+    ``missing`` names (``SOURCE.SCHEME``) the schemes that lacked credentials when no alternative could be
+    satisfied; ``notes`` says why for schemes that cannot be used at all. The repr hides every value.
+    """
+
+    headers: tuple[tuple[str, str], ...]
+    query: tuple[tuple[str, str], ...]
+    cookies: tuple[tuple[str, str], ...]
+    missing: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        def names(pairs: tuple[tuple[str, str], ...]) -> list[str]:
+            return [name for name, _ in pairs]
+
+        return (
+            f"AuthPlan(headers={names(self.headers)}, query={names(self.query)}, "
+            f"cookies={names(self.cookies)}, missing={list(self.missing)}, notes={list(self.notes)})"
+        )
+
+
+def credential_env_var(source: str, scheme: str) -> str:
+    """The environment variable that holds the credential for ``source.scheme``."""
+    return ENV_PREFIX + re.sub(r"[^A-Za-z0-9]", "_", f"{source}_{scheme}").upper()
+
+
+class CredentialStore:
+    """Credentials by ``SOURCE.SCHEME``, from explicit values first and then the environment.
+
+    ``environ`` defaults to ``os.environ``. Neither ``repr`` nor ``str`` ever shows a value.
+    """
+
+    def __init__(
+        self, explicit: Mapping[str, str] | None = None, environ: Mapping[str, str] | None = None
+    ) -> None:
+        self._explicit = dict(explicit or {})
+        self._environ: Mapping[str, str] = os.environ if environ is None else environ
+
+    @classmethod
+    def from_cli(cls, arguments: Iterable[str], environ: Mapping[str, str] | None = None) -> CredentialStore:
+        """Build from ``--auth SOURCE.SCHEME=VALUE`` arguments; a malformed one is a :class:`UsageError`.
+
+        The message names the argument by position and never repeats it, since it may hold a secret.
+        """
+        explicit: dict[str, str] = {}
+        for position, argument in enumerate(arguments, start=1):
+            key, sep, value = argument.partition("=")
+            source, dot, scheme = key.partition(".")
+            if not (sep and dot and source and scheme):
+                raise UsageError(f"--auth argument #{position} is not of the form SOURCE.SCHEME=VALUE")
+            explicit[key] = value
+        return cls(explicit, environ)
+
+    def get(self, source: str, scheme: str) -> str | None:
+        """The credential for ``source.scheme``, or ``None`` when neither mapping has one."""
+        value = self._explicit.get(f"{source}.{scheme}")
+        return value if value is not None else self._environ.get(credential_env_var(source, scheme))
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret text this store could put on the wire, for :func:`redact`.
+
+        Besides each value: the part after the first ``:`` (a password or client secret) and the base64 of
+        the whole value (what HTTP basic sends).
+        """
+        values = list(self._explicit.values())
+        values += [value for name, value in self._environ.items() if name.startswith(ENV_PREFIX)]
+        found: list[str] = []
+        for value in values:
+            found += [value, value.partition(":")[2], base64.b64encode(value.encode("utf-8")).decode("ascii")]
+        return tuple(dict.fromkeys(text for text in found if text))
+
+    def __repr__(self) -> str:
+        count = sum(1 for name in self._environ if name.startswith(ENV_PREFIX))
+        explicit = sorted(self._explicit)
+        return f"CredentialStore(explicit={explicit}, environment={count} {ENV_PREFIX}* variable(s))"
+
+    __str__ = __repr__
+
+
+@dataclass
+class _Draft:
+    headers: list[tuple[str, str]]
+    query: list[tuple[str, str]]
+    cookies: list[tuple[str, str]]
+
+
+def plan_auth(
+    source: str,
+    requirements: Sequence[Mapping[str, Sequence[str]]],
+    schemes: Mapping[str, SecurityScheme],
+    credentials: CredentialStore,
+    token_provider: TokenProvider,
+) -> AuthPlan:
+    """Choose the security requirement to satisfy and say what to send, with OpenAPI semantics.
+
+    Requirements are alternatives: the first whose schemes all have credentials is used (a token is fetched
+    only for the chosen one). An empty requirement ``{}`` allows an anonymous call; it is used only when no
+    other alternative can be satisfied, so optional auth still sends credentials when there are some. When
+    nothing can be satisfied the request goes without credentials and ``missing`` lists every
+    ``SOURCE.SCHEME`` that lacked one. Errors of the token provider propagate.
+    """
+    missing: list[str] = []
+    notes: list[str] = []
+    anonymous = not requirements
+    for requirement in requirements:
+        if not requirement:
+            anonymous = True
+            continue
+        lacking: list[str] = []
+        for name in requirement:
+            reason = _unusable_reason(schemes.get(name))
+            if reason is not None:
+                notes.append(f"{source}.{name}: {reason}")
+            if reason is not None or credentials.get(source, name) is None:
+                lacking.append(f"{source}.{name}")
+        if not lacking:
+            return _apply(source, requirement, schemes, credentials, token_provider)
+        missing += lacking
+    if anonymous:
+        return AuthPlan((), (), (), ())
+    return AuthPlan((), (), (), tuple(dict.fromkeys(missing)), tuple(dict.fromkeys(notes)))
+
+
+def _unusable_reason(scheme: SecurityScheme | None) -> str | None:
+    if scheme is None:
+        return "not defined in components.securitySchemes"
+    if scheme.type not in _APPLIERS:
+        return f"security scheme type '{scheme.type}' is not supported"
+    if scheme.type == "http" and scheme.scheme not in ("basic", "bearer"):
+        return f"HTTP auth scheme '{scheme.scheme}' is not supported (only basic and bearer)"
+    if scheme.type == "apiKey" and (
+        scheme.location not in ("header", "query", "cookie") or not scheme.parameter_name
+    ):
+        return "apiKey scheme needs 'in' (header, query or cookie) and 'name'"
+    return None
+
+
+def _apply(
+    source: str,
+    requirement: Mapping[str, Sequence[str]],
+    schemes: Mapping[str, SecurityScheme],
+    credentials: CredentialStore,
+    token_provider: TokenProvider,
+) -> AuthPlan:
+    draft = _Draft([], [], [])
+    for name, scopes in requirement.items():
+        scheme = replace(schemes[name], scopes=tuple(scopes))
+        value = credentials.get(source, name) or ""
+        _APPLIERS[scheme.type](draft, scheme, value, f"{source}.{name}", token_provider)
+    return AuthPlan(tuple(draft.headers), tuple(draft.query), tuple(draft.cookies), ())
+
+
+def _split_pair(value: str, key: str, shape: str) -> tuple[str, str]:
+    first, sep, second = value.partition(":")
+    if not sep:
+        raise ExecutionError(f"the credential for {key} must have the form {shape}")
+    return first, second
+
+
+def _api_key(draft: _Draft, scheme: SecurityScheme, value: str, key: str, tokens: TokenProvider) -> None:
+    name = scheme.parameter_name or ""
+    if scheme.location == "header":
+        draft.headers.append((name, value))
+    elif scheme.location == "query":
+        draft.query.append((quote_strict(name), quote_strict(value)))
+    else:
+        draft.cookies.append((name, value))
+
+
+def _http(draft: _Draft, scheme: SecurityScheme, value: str, key: str, tokens: TokenProvider) -> None:
+    if scheme.scheme == "basic":
+        _split_pair(value, key, "user:password")
+        encoded = base64.b64encode(value.encode("utf-8")).decode("ascii")
+        draft.headers.append(("Authorization", f"Basic {encoded}"))
+    else:
+        draft.headers.append(("Authorization", f"Bearer {value}"))
+
+
+def _oauth2(draft: _Draft, scheme: SecurityScheme, value: str, key: str, tokens: TokenProvider) -> None:
+    token = value
+    if scheme.token_url:
+        client_id, client_secret = _split_pair(value, key, "client_id:client_secret")
+        token = tokens(scheme, client_id, client_secret)
+    draft.headers.append(("Authorization", f"Bearer {token}"))
+
+
+# Keyed by the Security Scheme Object's own `type` words; a type absent here is reported as unsupported.
+_APPLIERS: Mapping[str, Callable[[_Draft, SecurityScheme, str, str, TokenProvider], None]] = {
+    "apiKey": _api_key,
+    "http": _http,
+    "oauth2": _oauth2,
+}

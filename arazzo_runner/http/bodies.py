@@ -1,0 +1,231 @@
+"""Request bodies to bytes by media type, and response bytes back to values.
+
+Encoding, by the media type's essence (parameters such as ``charset`` are kept in the header):
+
+* JSON (``application/json``, any ``+json``): a ``str`` or ``bytes`` payload is taken to be JSON text already
+  and sent as is (Arazzo documents often write the payload as a JSON string with embedded expressions); any
+  other value is written as compact UTF-8 JSON.
+* ``application/x-www-form-urlencoded``: an object becomes ``key=value`` pairs; an array value repeats its
+  key, a nested object is written as JSON text, booleans are ``true``/``false`` and ``null`` is empty. A
+  string payload is sent as is.
+* ``multipart/form-data``: an object becomes one part per member and, as OpenAPI says, one part per element
+  of an array member. Text and numbers are plain parts, ``bytes`` are file parts
+  (``application/octet-stream``, the member name as file name), and an object member (or an object or array
+  inside an array member) is an ``application/json`` part. The boundary is added to the Content-Type; a
+  string or bytes payload is sent as is when the Content-Type already names its boundary.
+* ``text/*``: a string in the declared charset (UTF-8 by default); anything else as JSON text.
+* XML (``application/xml``, ``text/xml``, any ``+xml``): a string only; other values are an error.
+* ``application/octet-stream``: ``bytes``, or a string as UTF-8.
+* anything else: ``str``/``bytes`` as is, other values as JSON.
+
+Decoding gives the value of ``$response.body``. An empty body decodes to ``None`` whatever its media type:
+there is no document to point into, and a caller that wants to tell "no body" from a JSON ``null`` can test
+the content length before decoding.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from arazzo_runner.errors import ExecutionError
+from arazzo_runner.http._encoding import is_json_media, media_essence, media_param, to_json, to_text
+from arazzo_runner.http.replacements import apply_replacements
+
+__all__ = ["apply_replacements", "decode_body", "decode_body_with_note", "encode_body", "media_kind"]
+
+_Encoder = Callable[[Any, str], tuple[bytes, str]]
+
+
+def media_kind(content_type: str | None) -> str:
+    """The body family of a Content-Type: json, form, multipart, xml, text, binary or other."""
+    if not content_type:
+        return "other"
+    essence = media_essence(content_type)
+    if is_json_media(essence):
+        return "json"
+    if essence in ("application/xml", "text/xml") or essence.endswith("+xml"):
+        return "xml"
+    if essence.startswith("text/"):
+        return "text"
+    return _EXACT_KINDS.get(essence, "other")
+
+
+def encode_body(payload: Any, content_type: str, *, boundary: str | None = None) -> tuple[bytes, str]:
+    """Encode a request payload for ``content_type``; return the content and the final Content-Type header.
+
+    ``boundary`` fixes the multipart boundary (a boundary already in ``content_type`` wins; otherwise a random
+    one is made). Raises :class:`ExecutionError` when the payload cannot be written in that media type.
+    """
+    kind = media_kind(content_type)
+    if kind == "multipart":
+        return _encode_multipart(payload, content_type, boundary)
+    return _ENCODERS[kind](payload, content_type)
+
+
+def decode_body(content: bytes, content_type: str | None) -> Any:
+    """Decode response content by its Content-Type; see :func:`decode_body_with_note` for the rules."""
+    return decode_body_with_note(content, content_type)[0]
+
+
+def decode_body_with_note(content: bytes, content_type: str | None) -> tuple[Any, str | None]:
+    """Decode response content and say what, if anything, went wrong.
+
+    JSON types parse to values (invalid JSON yields the text and a note, it never raises); form-urlencoded
+    gives a ``dict`` (a repeated key gives a list); XML and ``text/*`` give ``str`` in the declared charset
+    (UTF-8 by default, undecodable bytes replaced); anything else, or no Content-Type, gives ``bytes``. Empty
+    content gives ``None``.
+    """
+    if not content:
+        return None, None
+    kind = media_kind(content_type)
+    header = content_type or ""
+    if kind == "json":
+        return _decode_json(content, header)
+    if kind == "form":
+        text, note = _decode_text(content, header)
+        fields: dict[str, Any] = {}
+        for key, value in parse_qsl(text, keep_blank_values=True):
+            previous = fields.get(key)
+            if previous is None:
+                fields[key] = value
+            else:
+                fields[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        return fields, note
+    if kind in ("xml", "text"):
+        return _decode_text(content, header)
+    return bytes(content), None
+
+
+def _decode_json(content: bytes, header: str) -> tuple[Any, str | None]:
+    essence = media_essence(header)
+    charset = media_param(header, "charset")
+    try:
+        # Without a declared charset, json.loads detects UTF-8/16/32 from the bytes themselves.
+        return json.loads(content.decode(charset) if charset else content), None
+    except json.JSONDecodeError as exc:
+        reason = f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+    except (UnicodeDecodeError, LookupError) as exc:
+        reason = f"it cannot be decoded as text ({exc})"
+    text, _ = _decode_text(content, header)
+    return text, f"response declared {essence} but is not valid JSON: {reason}"
+
+
+def _decode_text(content: bytes, header: str) -> tuple[str, str | None]:
+    charset = media_param(header, "charset") or "utf-8"
+    try:
+        return content.decode(charset, errors="replace"), None
+    except LookupError:
+        return content.decode("utf-8", errors="replace"), f"unknown charset '{charset}'; decoded as utf-8"
+
+
+def _charset(content_type: str) -> str:
+    charset = media_param(content_type, "charset") or "utf-8"
+    try:
+        "".encode(charset)
+    except LookupError as exc:
+        raise ExecutionError(f"request Content-Type '{content_type}' names an unknown charset") from exc
+    return charset
+
+
+def _text_bytes(payload: str, content_type: str) -> bytes:
+    charset = _charset(content_type)
+    try:
+        return payload.encode(charset)
+    except UnicodeEncodeError as exc:
+        raise ExecutionError(f"request body cannot be encoded as {charset}: {exc.reason}") from exc
+
+
+def _as_is_or(fallback: Callable[[Any, str], bytes]) -> _Encoder:
+    def encode(payload: Any, content_type: str) -> tuple[bytes, str]:
+        if isinstance(payload, bytes | bytearray):
+            return bytes(payload), content_type
+        if isinstance(payload, str):
+            return _text_bytes(payload, content_type), content_type
+        return fallback(payload, content_type), content_type
+
+    return encode
+
+
+def _json_bytes(payload: Any, content_type: str) -> bytes:
+    return to_json(payload).encode("utf-8")
+
+
+def _form_bytes(payload: Any, content_type: str) -> bytes:
+    if not isinstance(payload, Mapping):
+        raise ExecutionError(
+            f"an application/x-www-form-urlencoded body needs an object or a string payload, "
+            f"not {type(payload).__name__}"
+        )
+    pairs: list[tuple[str, str]] = []
+    for key, value in payload.items():
+        members = value if isinstance(value, list | tuple) else [value]
+        pairs.extend((str(key), to_text(member)) for member in members)
+    return urlencode(pairs, encoding=_charset(content_type)).encode("ascii")
+
+
+def _xml_refused(payload: Any, content_type: str) -> bytes:
+    raise ExecutionError(
+        f"an XML body ({media_essence(content_type)}) needs a string payload, not {type(payload).__name__}"
+    )
+
+
+def _octet_refused(payload: Any, content_type: str) -> bytes:
+    raise ExecutionError(
+        f"an {media_essence(content_type)} body needs bytes or a string payload, not {type(payload).__name__}"
+    )
+
+
+def _encode_multipart(payload: Any, content_type: str, boundary: str | None) -> tuple[bytes, str]:
+    declared = media_param(content_type, "boundary")
+    if isinstance(payload, bytes | bytearray | str):
+        if declared is None:
+            raise ExecutionError("a ready-made multipart payload needs a boundary in its Content-Type")
+        return _as_is_or(_json_bytes)(payload, content_type)
+    if not isinstance(payload, Mapping):
+        raise ExecutionError(
+            f"a multipart/form-data body needs an object payload, not {type(payload).__name__}"
+        )
+    marker = declared or boundary or uuid.uuid4().hex
+    chunks: list[bytes] = []
+    for key, value in payload.items():
+        members = value if isinstance(value, list | tuple) else [value]
+        for member in members:
+            chunks.append(f"--{marker}\r\n".encode("ascii") + _part(str(key), member))
+    chunks.append(f"--{marker}--\r\n".encode("ascii"))
+    header = content_type if declared else f"{media_essence(content_type)}; boundary={marker}"
+    return b"".join(chunks), header
+
+
+def _part(name: str, value: Any) -> bytes:
+    # RFC 7578 section 4.2 / WHATWG: quote, CR and LF in field names are percent-encoded.
+    quoted = name.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+    disposition = f'Content-Disposition: form-data; name="{quoted}"'
+    if isinstance(value, bytes | bytearray):
+        head = f'{disposition}; filename="{quoted}"\r\nContent-Type: application/octet-stream\r\n'
+        body = bytes(value)
+    elif isinstance(value, Mapping | list | tuple):
+        head = f"{disposition}\r\nContent-Type: application/json\r\n"
+        body = to_json(value).encode("utf-8")
+    else:
+        head = f"{disposition}\r\n"
+        body = to_text(value).encode("utf-8")
+    return head.encode("utf-8") + b"\r\n" + body + b"\r\n"
+
+
+_EXACT_KINDS: Mapping[str, str] = {
+    "application/x-www-form-urlencoded": "form",
+    "multipart/form-data": "multipart",
+    "application/octet-stream": "binary",
+}
+_ENCODERS: Mapping[str, _Encoder] = {
+    "json": _as_is_or(_json_bytes),
+    "form": _as_is_or(_form_bytes),
+    "text": _as_is_or(_json_bytes),
+    "xml": _as_is_or(_xml_refused),
+    "binary": _as_is_or(_octet_refused),
+    "other": _as_is_or(_json_bytes),
+}
