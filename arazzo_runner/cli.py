@@ -35,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--schema-only", action="store_true",
                        help="check structure, ids, expressions and local references without loading sources")
+
+    from arazzo_runner.cli_run import add_run_parser
+
+    add_run_parser(commands)
     return parser
 
 
@@ -42,7 +46,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
-        return validate_command(args.paths, args.format, args.schema_only, sys.stdout)
+        if args.command == "validate":
+            return validate_command(args.paths, args.format, args.schema_only, sys.stdout)
+        from arazzo_runner.cli_run import run_command
+
+        return run_command(args, sys.stdout, sys.stderr)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -1,0 +1,223 @@
+"""The facade: ``run``, ``arun`` and the reusable :class:`Runner`.
+
+A run is planned completely before its first request (load, validate, resolve, inputs), then the executor
+generator is driven here with a synchronous ``httpx.Client`` or an ``httpx.AsyncClient``. Whatever touches
+the world is injectable: the client or transport, the document retriever, ``sleep`` and the token fetcher.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from arazzo_runner.documents import PathOrUrl, open_document
+from arazzo_runner.errors import DocumentError, ExecutionError, ResolutionError
+from arazzo_runner.events import Event, RunResult, StepFinished
+from arazzo_runner.executor import (
+    DEFAULT_MAX_DEPTH,
+    DEFAULT_MAX_STEPS,
+    FetchToken,
+    RunOptions,
+    RunState,
+    Send,
+    Sleep,
+    execute_workflow,
+)
+from arazzo_runner.http import CredentialStore, OAuth2TokenCache
+from arazzo_runner.inputs import prepare_inputs
+from arazzo_runner.loader import Retriever
+from arazzo_runner.model import ArazzoDocument
+from arazzo_runner.plan import Planner, WorkflowPlan, reachable, refuse_if_invalid, select_workflow
+from arazzo_runner.request import RequestSettings
+from arazzo_runner.sources import BoundDocument, Workspace
+
+Listener = Callable[[Event], None]
+DEFAULT_TIMEOUT = 30.0
+
+
+@dataclass
+class Prepared:
+    """A planned workflow: reusable across runs of the same document and workflow."""
+
+    bound: BoundDocument
+    planner: Planner
+    plan: WorkflowPlan
+
+
+class Runner:
+    """Runs workflows; keeps planned documents so repeated runs pay only for their requests.
+
+    ``servers`` maps a source description name to a base URL that replaces its OpenAPI servers; ``auth`` maps
+    ``SOURCE.SCHEME`` to a credential (see :mod:`arazzo_runner.http.auth`), the environment supplying the rest.
+    """
+
+    def __init__(
+        self,
+        *,
+        client: httpx.Client | None = None,
+        async_client: httpx.AsyncClient | None = None,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None = None,
+        retriever: Retriever | None = None,
+        servers: Mapping[str, str] | None = None,
+        server_variables: Mapping[str, str] | None = None,
+        auth: Mapping[str, str] | CredentialStore | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_steps: int | None = None,
+        max_depth: int | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        listeners: Iterable[Listener] = (),
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        self._client = client
+        self._async_client = async_client
+        self._transport = transport
+        self._retriever = retriever
+        credentials = auth if isinstance(auth, CredentialStore) else CredentialStore(
+            auth or {}, os.environ if environ is None else environ)
+        self._settings = RequestSettings(dict(servers or {}), dict(server_variables or {}), credentials, timeout)
+        self._max_steps = max_steps if max_steps is not None else DEFAULT_MAX_STEPS
+        self._max_depth = max_depth if max_depth is not None else DEFAULT_MAX_DEPTH
+        self._sleep = sleep
+        self._async_sleep = async_sleep
+        self._listeners = list(listeners)
+        self._prepared: dict[tuple[str, str | None], Prepared] = {}
+
+    # --- planning ------------------------------------------------------------------------------------
+
+    def prepare(self, source: PathOrUrl | ArazzoDocument, workflow_id: str | None = None) -> Prepared:
+        """Load, validate and plan; raises DocumentError/UsageError before any request is sent."""
+        key = (source.url if isinstance(source, ArazzoDocument) else os.fspath(source), workflow_id)
+        cached = self._prepared.get(key)
+        if cached is not None:
+            return cached
+        if isinstance(source, ArazzoDocument):
+            workspace = Workspace(self._retriever)
+            opened = open_document(source.url, workspace=workspace)
+        else:
+            opened = open_document(source, retriever=self._retriever)
+        bound = opened.bound
+        chosen = select_workflow(bound, workflow_id)
+        planner = Planner()
+        try:
+            plan = planner.workflow(bound, chosen)
+            plans = reachable(planner, plan)
+        except ResolutionError as exc:
+            refuse_if_invalid(opened.diagnostics, [])
+            raise DocumentError([d for d in opened.errors] or []) from exc
+        refuse_if_invalid(opened.diagnostics, plans)
+        prepared = Prepared(bound, planner, plan)
+        self._prepared[key] = prepared
+        return prepared
+
+    def _state(self, prepared: Prepared, inputs: Mapping[str, Any] | None) -> tuple[RunState, dict[str, Any]]:
+        ready = prepare_inputs(prepared.bound, prepared.plan.workflow, dict(inputs or {}))
+        options = RunOptions(self._settings, self._max_steps, self._max_depth)
+        return RunState(prepared.planner, options, ready), ready
+
+    # --- running -------------------------------------------------------------------------------------
+
+    def run(self, source: PathOrUrl | ArazzoDocument, workflow_id: str | None = None,
+            inputs: Mapping[str, Any] | None = None) -> RunResult:
+        """Run a workflow synchronously and return its result."""
+        prepared = self.prepare(source, workflow_id)
+        state, ready = self._state(prepared, inputs)
+        client = self._client or httpx.Client(transport=self._transport, timeout=self._settings.timeout)  # type: ignore[arg-type]
+        tokens = OAuth2TokenCache(client)
+        collected: list[StepFinished] = []
+        execution = execute_workflow(state, prepared.plan, ready)
+        answer: Any = None
+        try:
+            while True:
+                item = execution.send(answer)
+                answer = None
+                if isinstance(item, Send):
+                    try:
+                        answer = client.send(item.request)
+                    except httpx.HTTPError as exc:
+                        answer = exc
+                elif isinstance(item, Sleep):
+                    self._sleep(item.seconds)
+                elif isinstance(item, FetchToken):
+                    try:
+                        answer = tokens.fetch(item.token_url, item.client_id, item.client_secret, item.scopes)
+                    except ExecutionError as exc:
+                        answer = exc
+                else:
+                    self._emit(item, collected)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
+        except ExecutionError as exc:
+            return _aborted(prepared, collected, exc)
+        finally:
+            if self._client is None:
+                client.close()
+
+    async def arun(self, source: PathOrUrl | ArazzoDocument, workflow_id: str | None = None,
+                   inputs: Mapping[str, Any] | None = None) -> RunResult:
+        """Run a workflow on ``httpx.AsyncClient`` (ASGI apps in-process through ``httpx.ASGITransport``)."""
+        prepared = self.prepare(source, workflow_id)
+        state, ready = self._state(prepared, inputs)
+        client = self._async_client or httpx.AsyncClient(
+            transport=self._transport, timeout=self._settings.timeout)  # type: ignore[arg-type]
+        tokens = OAuth2TokenCache(async_client=client)
+        collected: list[StepFinished] = []
+        execution = execute_workflow(state, prepared.plan, ready)
+        answer: Any = None
+        try:
+            while True:
+                item = execution.send(answer)
+                answer = None
+                if isinstance(item, Send):
+                    try:
+                        answer = await client.send(item.request)
+                    except httpx.HTTPError as exc:
+                        answer = exc
+                elif isinstance(item, Sleep):
+                    await self._async_sleep(item.seconds)
+                elif isinstance(item, FetchToken):
+                    try:
+                        answer = await tokens.fetch_async(item.token_url, item.client_id, item.client_secret,
+                                                          item.scopes)
+                    except ExecutionError as exc:
+                        answer = exc
+                else:
+                    self._emit(item, collected)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
+        except ExecutionError as exc:
+            return _aborted(prepared, collected, exc)
+        finally:
+            if self._async_client is None:
+                await client.aclose()
+
+    def _emit(self, event: Event, collected: list[StepFinished]) -> None:
+        if isinstance(event, StepFinished):
+            collected.append(event)
+        for listener in self._listeners:
+            listener(event)
+
+
+def _aborted(prepared: Prepared, collected: list[StepFinished], error: ExecutionError) -> RunResult:
+    """The result of a run stopped by an authoring or budget error: what ran, and why it stopped."""
+    workflow_id = prepared.plan.workflow.workflow_id
+    steps = tuple(e.result for e in collected if e.result is not None and e.workflow_id == workflow_id)
+    return RunResult(workflow_id, "failed", {}, steps, str(error))
+
+
+def run(source: PathOrUrl | ArazzoDocument, workflow_id: str | None = None, inputs: Mapping[str, Any] | None = None,
+        **options: Any) -> RunResult:
+    """Run one workflow; ``options`` are those of :class:`Runner` (servers, auth, transport, client...)."""
+    return Runner(**options).run(source, workflow_id, inputs)
+
+
+async def arun(source: PathOrUrl | ArazzoDocument, workflow_id: str | None = None,
+               inputs: Mapping[str, Any] | None = None, **options: Any) -> RunResult:
+    """The ``asyncio`` twin of :func:`run`."""
+    return await Runner(**options).arun(source, workflow_id, inputs)
