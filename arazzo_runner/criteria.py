@@ -30,7 +30,6 @@ from functools import lru_cache
 from typing import Any
 from xml.parsers import expat
 
-
 from arazzo_runner.errors import ExpressionError, ExpressionSyntaxError
 from arazzo_runner.expressions import (
     MISSING,
