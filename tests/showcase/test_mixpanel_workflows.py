@@ -1,0 +1,186 @@
+"""The two seed workflows, run by the engine over real loopback HTTP against the Mixpanel stand-in.
+
+Each test starts its own stand-in (uvicorn on 127.0.0.1, port 0) and stops it afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mixpanel_standin import StandinApp, StandinConfig, create_app
+from mixpanel_standin.server import serve_in_thread
+
+from arazzo_runner import InputError, Runner
+from arazzo_runner.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOWS = ROOT / "workflows"
+TRACK = WORKFLOWS / "mixpanel-track-and-segment.arazzo.yaml"
+IDENTITY = WORKFLOWS / "mixpanel-identity-resolve-and-track.arazzo.yaml"
+TODAY = datetime.now(UTC).date().isoformat()
+SERVICE_ACCOUNT = "demo-sa:demo-secret"
+
+
+class Standin:
+    """A running stand-in: its app (for request counts) and base URL."""
+
+    def __init__(self, app: StandinApp, base: str) -> None:
+        self.app = app
+        self.base = base
+
+    @property
+    def servers(self) -> dict[str, str]:
+        return {"ingestionApi": self.base, "identityApi": self.base, "queryApi": f"{self.base}/api/query"}
+
+    def cli_servers(self) -> list[str]:
+        return [arg for name, url in self.servers.items() for arg in ("--server", f"{name}={url}")]
+
+
+@pytest.fixture
+def standin() -> Iterator[Standin]:
+    app = create_app(StandinConfig())
+    with serve_in_thread(app) as base:
+        yield Standin(app, base)
+    app.close()
+
+
+def example_inputs(document: Path, **overrides: Any) -> dict[str, Any]:
+    inputs: dict[str, Any] = json.loads(document.with_name(document.name.replace(".arazzo.yaml", ".inputs.json"))
+                                        .read_text("utf-8"))
+    return {**inputs, "fromDate": TODAY, "toDate": TODAY, **overrides}
+
+
+def runner(standin: Standin, secret: str = SERVICE_ACCOUNT) -> Runner:
+    return Runner(servers=standin.servers, auth={"queryApi.serviceAccount": secret}, environ={})
+
+
+def test_track_and_segment_counts_the_tracked_event_for_today(standin: Standin) -> None:
+    result = runner(standin).run(TRACK, inputs=example_inputs(TRACK))
+
+    assert result.status == "succeeded"
+    assert result.outputs["ingestStatus"] == 1
+    assert result.outputs["series"] == [TODAY]
+    assert result.outputs["values"] == {"user-42": {TODAY: 1}}
+
+
+def test_track_and_segment_without_segment_property_omits_the_on_parameter(standin: Standin) -> None:
+    inputs = example_inputs(TRACK)
+    del inputs["segmentOn"]
+
+    result = runner(standin).run(TRACK, inputs=inputs)
+
+    assert result.status == "succeeded"
+    assert result.outputs["values"] == {"Signed Up": {TODAY: 1}}
+    segment = result.step("segmentEvent")
+    assert segment is not None and segment.request is not None
+    assert "on=" not in segment.request.url
+    assert any("parameter 'on' omitted" in w for w in segment.warnings)
+
+
+def test_identity_workflow_counts_anonymous_and_identified_events_as_one_user(standin: Standin) -> None:
+    inputs = example_inputs(IDENTITY)
+    run = runner(standin)
+    before_login = example_inputs(TRACK, distinctId=inputs["anonId"], eventName=inputs["eventName"])
+    del before_login["segmentOn"]
+    anonymous = run.run(TRACK, inputs=before_login)
+    assert anonymous.status == "succeeded"
+    assert anonymous.outputs["values"] == {inputs["eventName"]: {TODAY: 1}}
+
+    result = run.run(IDENTITY, inputs=inputs)
+
+    assert result.status == "succeeded"
+    assert result.outputs["identityStatus"] == 1
+    assert result.outputs["trackStatus"] == 1
+    assert result.outputs["values"] == {inputs["eventName"]: {TODAY: 1}}
+
+
+def test_wrong_service_account_secret_fails_segment_event_with_401(standin: Standin,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["run", str(IDENTITY), "--inputs", str(IDENTITY.with_name(
+        "mixpanel-identity-resolve-and-track.inputs.json")), "--input", f"fromDate={TODAY}", "--input",
+        f"toDate={TODAY}", *standin.cli_servers(), "--auth", "queryApi.serviceAccount=demo-sa:wrong",
+        "--format", "json"])
+
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert report["status"] == "failed"
+    segment = [s for s in report["steps"] if s["stepId"] == "segmentEvent"][0]
+    assert segment["statusCode"] == 401
+    assert "HTTP 401" in segment["error"] and "Invalid credentials" in segment["error"]
+    assert "wrong" not in json.dumps(report)
+
+
+def test_missing_required_input_exits_2_naming_it_and_sends_nothing(standin: Standin,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    inputs = example_inputs(TRACK)
+    del inputs["projectToken"]
+
+    code = main(["run", str(TRACK), "--inputs", json.dumps(inputs), *standin.cli_servers()])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "input 'projectToken': is required but was not supplied" in err
+    assert standin.app.request_count == 0
+
+
+def test_missing_required_input_raises_input_error_from_the_api(standin: Standin) -> None:
+    inputs = example_inputs(TRACK)
+    del inputs["eventName"]
+
+    with pytest.raises(InputError) as raised:
+        runner(standin).run(TRACK, inputs=inputs)
+
+    assert [p.name for p in raised.value.problems] == ["eventName"]
+    assert standin.app.request_count == 0
+
+
+def test_empty_token_is_accepted_by_http_status_but_visible_as_status_0(standin: Standin) -> None:
+    result = runner(standin).run(TRACK, inputs=example_inputs(TRACK, projectToken=""))
+
+    # The seed's criteria only check the HTTP status, so the step passes...
+    assert result.step("trackEvent") is not None and result.step("trackEvent").status == "succeeded"  # type: ignore[union-attr]
+    # ...but Mixpanel's verdict is in the outputs.
+    assert result.outputs["ingestStatus"] == 0
+
+
+def test_stricter_criterion_catches_the_rejected_event(standin: Standin, tmp_path: Path) -> None:
+    strict = TRACK.read_text("utf-8").replace(
+        "    - condition: $statusCode == 200\n    outputs:\n      ingestStatus",
+        "    - condition: $statusCode == 200 && $response.body#/status == 1\n    outputs:\n      ingestStatus", 1)
+    assert strict != TRACK.read_text("utf-8")
+    document = tmp_path / "workflows" / "strict.arazzo.yaml"
+    document.parent.mkdir()
+    document.write_text(strict.replace("../specs/", f"{ROOT / 'specs'}/"), "utf-8")
+
+    result = runner(standin).run(document, inputs=example_inputs(TRACK, projectToken=""))
+
+    assert result.status == "failed"
+    assert result.failed_step == "trackEvent"
+    assert "$response.body#/status == 1" in (result.error or "")
+
+
+def test_seed_workflows_validate_without_problems(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["validate", str(TRACK), str(IDENTITY)])
+
+    assert code == 0
+    assert capsys.readouterr().out.strip() == "2 files checked: 0 errors, 0 warnings"
+
+
+def test_demo_script_runs_both_workflows_and_prints_their_outputs() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(ROOT / "standin" / "demo.py")], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "workflow track-and-segment: succeeded" in done.stdout
+    assert "workflow identity-resolve-and-track: succeeded" in done.stdout
+    assert f'"{TODAY}": 1' in done.stdout
+    assert "showcase: both workflows succeeded" in done.stdout
+    assert "Traceback" not in done.stderr
