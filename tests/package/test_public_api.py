@@ -1,0 +1,77 @@
+"""The public surface is small and deliberate; these tests pin it and the direction of imports."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import arazzo_runner
+
+PACKAGE = Path(arazzo_runner.__file__).resolve().parent
+
+# Each module may import only modules on earlier layers (or its own layer's pure helpers).
+LAYERS: list[set[str]] = [
+    {"errors"},
+    {"expressions", "loader", "http"},
+    {"criteria", "model", "schema"},
+    {"openapi"},
+    {"sources"},
+    {"validate", "inputs"},
+    {"documents", "plan", "request", "events"},
+    {"executor"},
+    {"runner"},
+    {"cli_run", "cli", "pytest_plugin", "__main__", "__init__"},
+]
+
+
+def test_exported_members_are_exactly_the_documented_ones() -> None:
+    assert sorted(arazzo_runner.__all__) == sorted([
+        "ArazzoError", "Diagnostic", "DocumentError", "ExecutionError", "ExpressionError", "ExpressionSyntaxError",
+        "InputError", "LoadError", "Location", "ResolutionError", "RunResult", "Runner", "StepResult",
+        "UsageError", "arun", "load", "run", "validate",
+    ])
+    for name in arazzo_runner.__all__:
+        assert getattr(arazzo_runner, name).__doc__, f"{name} has no docstring"
+
+
+def test_every_error_derives_from_one_base() -> None:
+    from arazzo_runner import errors
+
+    classes = [obj for obj in vars(errors).values() if isinstance(obj, type) and issubclass(obj, Exception)]
+    assert classes and all(issubclass(cls, errors.ArazzoError) for cls in classes)
+
+
+def _layer(module: str) -> int:
+    for index, names in enumerate(LAYERS):
+        if module in names:
+            return index
+    raise AssertionError(f"module {module} is not placed in LAYERS")
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("arazzo_runner."):
+            found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("arazzo_runner."))
+    return found
+
+
+def test_modules_import_only_modules_above_them_in_the_data_flow() -> None:
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        relative = path.relative_to(PACKAGE)
+        top = relative.parts[0].removesuffix(".py")
+        own = _layer(top)
+        for imported in _imports(path) - {top}:
+            if _layer(imported) > own:
+                offenders.append(f"{relative} imports {imported}")
+    assert offenders == []
+
+
+def test_the_expression_language_is_pure() -> None:
+    for path in (PACKAGE / "expressions").rglob("*.py"):
+        assert _imports(path) <= {"errors", "expressions"}, path
+        assert "httpx" not in path.read_text("utf-8")
