@@ -33,7 +33,8 @@ standin: install
 	PYTHONPATH=standin $(BIN)/python -m mixpanel_standin --port $(PORT)
 
 bench: install
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/engine_bench.py
+	$(BIN)/python benchmarks/expressions_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

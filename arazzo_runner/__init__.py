@@ -10,7 +10,8 @@ The public surface is small and pinned by a test:
 
 from __future__ import annotations
 
-from arazzo_runner.documents import load, validate
+from typing import TYPE_CHECKING, Any
+
 from arazzo_runner.errors import (
     ArazzoError,
     Diagnostic,
@@ -24,8 +25,35 @@ from arazzo_runner.errors import (
     ResolutionError,
     UsageError,
 )
-from arazzo_runner.events import RunResult, StepResult
-from arazzo_runner.runner import Runner, arun, run
+
+if TYPE_CHECKING:
+    from arazzo_runner.documents import load, validate
+    from arazzo_runner.events import RunResult, StepResult
+    from arazzo_runner.runner import Runner, arun, run
+
+# The engine's modules are imported on first use: `arazzo-runner validate` never needs the HTTP machinery,
+# and a command-line tool's start-up time is felt on every call.
+_LAZY = {
+    "load": "arazzo_runner.documents",
+    "validate": "arazzo_runner.documents",
+    "RunResult": "arazzo_runner.events",
+    "StepResult": "arazzo_runner.events",
+    "Runner": "arazzo_runner.runner",
+    "run": "arazzo_runner.runner",
+    "arun": "arazzo_runner.runner",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'arazzo_runner' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __version__ = "0.1.0"
 

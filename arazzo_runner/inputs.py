@@ -59,6 +59,14 @@ def _resolve(bound: BoundDocument, schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _validator(bound: BoundDocument, workflow: Workflow) -> Any:
+    key = ("inputs-validator", workflow.pointer)
+    validator = bound.cache.get(key)
+    if validator is None:
+        validator = bound.cache[key] = _build_validator(bound, workflow)
+    return validator
+
+
+def _build_validator(bound: BoundDocument, workflow: Workflow) -> Any:
     from jsonschema import Draft202012Validator
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT202012

@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
@@ -124,7 +125,7 @@ class SourceDocument:
         if self._positions is None:
             table: dict[str, tuple[int, int]] = {}
             try:
-                node = _yaml().compose(self.text)
+                node = _compose(self.text)
             except Exception:  # noqa: BLE001 - positions are best effort for JSON that YAML rejects
                 node = None
             if node is not None:
@@ -146,9 +147,8 @@ def parse_document(text: str, url: str) -> SourceDocument:
                 f"malformed JSON: {exc.msg}", Location(name, "", exc.lineno, exc.colno), rule="malformed-document"
             ) from exc
         return SourceDocument(url, data, text, is_json=True)
-    yaml = _yaml()
     try:
-        node = yaml.compose(text)
+        node = _compose(text)
     except Exception as exc:  # ruamel raises several unrelated classes for syntax errors
         raise LoadError(
             f"malformed YAML: {_yaml_problem(exc)}", _yaml_location(exc, name), rule="malformed-document"
@@ -204,6 +204,43 @@ def _yaml() -> Any:
     yaml.Resolver = JsonTypesResolver
     yaml.version = (1, 2)
     return yaml
+
+
+def _compose(text: str) -> Any:
+    """The YAML node tree of ``text``: through libyaml (ruamel.yaml.clib) when installed, else pure Python.
+
+    The C composer is about 20x faster on large OpenAPI files. It only speaks YAML 1.1 syntax, and types are
+    resolved by us either way; on any error the pure YAML 1.2 parser decides, so messages stay its own.
+    """
+    fast = _c_loader()
+    if fast is not None:
+        try:
+            return fast(text).get_single_node()
+        except Exception:  # noqa: BLE001, S110 - the pure parser below gives the authoritative answer
+            pass
+    return _yaml().compose(text)
+
+
+@lru_cache(maxsize=1)
+def _c_loader() -> Any:
+    try:
+        from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
+    except ImportError:  # no C extension on this interpreter
+        return None
+    from ruamel.yaml.nodes import ScalarNode
+    from ruamel.yaml.resolver import BaseResolver
+
+    class JsonTypesCLoader(CParser, BaseResolver):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            BaseResolver.__init__(self, loadumper=self)
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is ScalarNode and implicit[0]:
+                return _PLAIN
+            return super().resolve(kind, value, implicit)
+
+    return JsonTypesCLoader
 
 
 def _scalar(node: Any, name: str) -> Any:
@@ -290,7 +327,7 @@ def _to_data(
                 raise LoadError("mapping keys must be strings", _node_location(key_node, name),
                                 rule="malformed-document")
             key = key_node.value
-            if key == "<<" and key_node.style is None:
+            if key == "<<" and not key_node.style:
                 raise LoadError("YAML merge keys (<<) are not allowed", _node_location(key_node, name),
                                 rule="malformed-document")
             child_pointer = f"{pointer}/{escape_token(key)}"

@@ -39,6 +39,8 @@ class BoundDocument:
     openapi: dict[str, OpenAPISource] = field(default_factory=dict)
     arazzo: dict[str, BoundDocument] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
+    cache: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
+    """Derived objects built once per document (compiled input validators, ...), keyed by their users."""
 
     @property
     def url(self) -> str:
