@@ -43,6 +43,8 @@ def add_run_parser(commands: Any) -> None:
     run.add_argument("--format", choices=("text", "json"), default="text")
     run.add_argument("--timeout", type=float, default=30.0, metavar="S", help="per-request timeout (seconds)")
     run.add_argument("--max-steps", type=int, default=None, metavar="N", help="step budget (default 1000)")
+    run.add_argument("--strict", action="store_true",
+                     help="fail a step whose response does not match its OpenAPI operation (else a warning)")
 
 
 def parse_inputs(items: Sequence[tuple[str | None, str]]) -> dict[str, Any]:
@@ -99,6 +101,7 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             auth=credentials,
             timeout=args.timeout,
             max_steps=args.max_steps,
+            strict=args.strict,
             listeners=[report.on_event],
         )
         inputs = parse_inputs(args.inputs or [])

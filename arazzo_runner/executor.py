@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from arazzo_runner.checks import check_response
 from arazzo_runner.criteria import evaluate_criterion
 from arazzo_runner.errors import ArazzoError, ExecutionError, InputError
 from arazzo_runner.events import (
@@ -92,6 +93,7 @@ class RunOptions:
     settings: RequestSettings = field(default_factory=RequestSettings)
     max_steps: int = DEFAULT_MAX_STEPS
     max_depth: int = DEFAULT_MAX_DEPTH
+    strict: bool = False
     clock: Callable[[], float] = time.perf_counter
 
 
@@ -372,7 +374,15 @@ def _operation_attempt(state: RunState, frame: _Frame, plan: StepPlan, base: Exp
     response = ResponseData(headers=MappingProxyType({k.lower(): v for k, v in answer.headers.items()}),
                             body=MISSING if not answer.content else body_value)
     context = replace(context, status_code=answer.status_code, response=response)
-    return _Attempt(True, context, info, answer.status_code, _retry_after(answer), warnings=warnings)
+    attempt = _Attempt(True, context, info, answer.status_code, _retry_after(answer), warnings=warnings)
+    problems = check_response(frame.plan.bound, source, operation, answer.status_code,
+                              answer.headers.get("content-type"), response.body)
+    if problems and state.options.strict:
+        attempt.success = False
+        attempt.error = "response does not match the OpenAPI description: " + "; ".join(problems)
+    else:
+        warnings.extend(f"response check: {problem}" for problem in problems)
+    return attempt
 
 
 def _build(state: RunState, operation: Any, source: Any, parameters: list[tuple[str, str, Any]],

@@ -55,6 +55,8 @@ class Runner:
 
     ``servers`` maps a source description name to a base URL that replaces its OpenAPI servers; ``auth`` maps
     ``SOURCE.SCHEME`` to a credential (see :mod:`arazzo_runner.http.auth`), the environment supplying the rest.
+    Responses are checked against their OpenAPI operation (status, content type, body schema): mismatches are
+    warnings, or fail the step when ``strict``.
     """
 
     def __init__(
@@ -70,6 +72,7 @@ class Runner:
         timeout: float = DEFAULT_TIMEOUT,
         max_steps: int | None = None,
         max_depth: int | None = None,
+        strict: bool = False,
         sleep: Callable[[float], None] = time.sleep,
         async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         listeners: Iterable[Listener] = (),
@@ -84,6 +87,7 @@ class Runner:
         self._settings = RequestSettings(dict(servers or {}), dict(server_variables or {}), credentials, timeout)
         self._max_steps = max_steps if max_steps is not None else DEFAULT_MAX_STEPS
         self._max_depth = max_depth if max_depth is not None else DEFAULT_MAX_DEPTH
+        self._strict = strict
         self._sleep = sleep
         self._async_sleep = async_sleep
         self._listeners = list(listeners)
@@ -118,7 +122,7 @@ class Runner:
 
     def _state(self, prepared: Prepared, inputs: Mapping[str, Any] | None) -> tuple[RunState, dict[str, Any]]:
         ready = prepare_inputs(prepared.bound, prepared.plan.workflow, dict(inputs or {}))
-        options = RunOptions(self._settings, self._max_steps, self._max_depth)
+        options = RunOptions(self._settings, self._max_steps, self._max_depth, self._strict)
         return RunState(prepared.planner, options, ready), ready
 
     # --- running -------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ LAYERS: list[set[str]] = [
     {"criteria", "model", "schema"},
     {"openapi"},
     {"sources"},
-    {"validate", "inputs"},
+    {"validate", "inputs", "checks"},
     {"documents", "plan", "request", "events"},
     {"executor"},
     {"runner"},
