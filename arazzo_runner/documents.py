@@ -9,7 +9,7 @@ from arazzo_runner.errors import Diagnostic, DocumentError, LoadError
 from arazzo_runner.loader import Retriever, to_url
 from arazzo_runner.model import ArazzoDocument
 from arazzo_runner.sources import BoundDocument, Workspace
-from arazzo_runner.validate import validate_bound
+from arazzo_runner.validate import SUPPORTED_VERSION, validate_bound
 
 PathOrUrl = str | os.PathLike[str]
 
@@ -42,7 +42,9 @@ def open_document(path_or_url: PathOrUrl, *, retriever: Retriever | None = None,
         if exc.rule != "malformed-document" or exc.location is None:
             raise
         raise _Malformed(Diagnostic("error", exc.rule, exc.message, exc.location)) from exc
-    bound = workspace.bind(document, load_sources=not schema_only)
+    # A document of another Arazzo version is refused as it is; its sources are not worth fetching.
+    supported = bool(SUPPORTED_VERSION.match(document.arazzo))
+    bound = workspace.bind(document, load_sources=supported and not schema_only)
     diagnostics = validate_bound(bound, schema_only=schema_only)
     seen = {bound.url}
     pending = list(bound.arazzo.values())

@@ -87,7 +87,7 @@ class DocumentError(ArazzoError):
         summary = f"{len(errors)} problem(s) found"
         if first is not None:
             summary += f"; first: {first}"
-        super().__init__(summary, first.location if first else None)
+        super().__init__(summary)  # the first diagnostic already names its location
 
 
 class ResolutionError(ArazzoError):

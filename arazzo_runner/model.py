@@ -34,9 +34,10 @@ class Node:
         """File, pointer and line:column of this object."""
         return self.document.location(self.pointer)
 
-    def field_location(self, name: str) -> Location:
-        """Location of one of this object's fields (falls back to the object itself)."""
-        return self.document.location(f"{self.pointer}/{escape_token(name)}")
+    def field_location(self, *names: str) -> Location:
+        """Location of a field of this object, or of a member below it (``"outputs", "petId"``)."""
+        relative = "".join(f"/{escape_token(name)}" for name in names)
+        return self.document.location(f"{self.pointer}{relative}")
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,10 @@ class BoundDocument:
                     f"operationId '{operation_id}' not found in source description '{name}'", "unknown-operation-id")
             return operation
         found = [op for source in self.openapi.values() if (op := source.by_operation_id(reference))]
+        if not found and self._unloaded():
+            # The operation may live in the source that failed to load; that failure is reported already.
+            raise ResolutionError(f"operationId '{reference}' not found; source description(s) "
+                                  f"{', '.join(self._unloaded())} could not be loaded", "source-unavailable")
         if not found:
             searched = ", ".join(self.openapi) or "no loaded OpenAPI source"
             raise ResolutionError(f"operationId '{reference}' not found (searched: {searched})",
@@ -116,6 +120,10 @@ class BoundDocument:
             raise ResolutionError(f"workflowId '{reference}' not found in {self.document.document.name}",
                                   "unknown-workflow-id")
         return self, workflow
+
+    def _unloaded(self) -> list[str]:
+        return [s.name for s in self.document.source_descriptions
+                if s.type != "arazzo" and s.name not in self.openapi and s.name not in self.arazzo]
 
     def _openapi_source(self, name: str) -> OpenAPISource:
         if name in self.openapi:

@@ -26,17 +26,21 @@ COMPONENT_KINDS = {"parameters": "parameter", "successActions": "success action"
 MAX_CALL_DEPTH = 64
 
 
+Field = str | tuple[str, ...] | None
+"""A field of a node (``"stepId"``) or a path below it (``("outputs", "a/b")``), unescaped."""
+
+
 @dataclass(frozen=True)
 class _Edge:
     kind: str  # "dependsOn" or "step"
     reference: str
     node: Node
-    field: str
+    field: Field
 
 
 def _edges(workflow: Workflow) -> Iterator[_Edge]:
     for index, reference in enumerate(workflow.depends_on):
-        yield _Edge("dependsOn", reference, workflow, f"dependsOn/{index}")
+        yield _Edge("dependsOn", reference, workflow, ("dependsOn", str(index)))
     for step in workflow.steps:
         if step.workflow_id is not None:
             yield _Edge("step", step.workflow_id, step, "workflowId")
@@ -45,13 +49,14 @@ def _edges(workflow: Workflow) -> Iterator[_Edge]:
 @dataclass(frozen=True)
 class _Problem:
     node: Node
-    field: str | None
+    field: Field
     rule: str
     message: str
     severity: Severity = "error"
 
     def diagnostic(self) -> Diagnostic:
-        location = self.node.field_location(self.field) if self.field else self.node.location
+        names = (self.field,) if isinstance(self.field, str) else self.field or ()
+        location = self.node.field_location(*names) if names else self.node.location
         return Diagnostic(self.severity, self.rule, self.message, location)
 
 
@@ -63,8 +68,8 @@ def validate_bound(bound: BoundDocument, schema_only: bool = False) -> list[Diag
         message = (f"unsupported Arazzo version {shown!r}: this engine implements 1.0.x"
                    if isinstance(shown, str) else "the document has no valid 'arazzo' version field")
         version_problem = Diagnostic("error", "unsupported-version", message, document.field_location("arazzo"))
-        if isinstance(shown, str) and shown.startswith("1."):
-            return [version_problem]  # a 1.1+ document: its schema errors would only be noise
+        if isinstance(shown, str):
+            return [version_problem]  # another version's document: our schema's complaints would only be noise
         diagnostics = [version_problem]
     else:
         diagnostics = []
@@ -116,7 +121,7 @@ class _Checker:
             else:
                 seen[value] = node
 
-    def _expression(self, node: Node, field: str, text: str, what: str) -> Iterator[_Problem]:
+    def _expression(self, node: Node, field: Field, text: str, what: str) -> Iterator[_Problem]:
         try:
             parse_expression(text)
         except ExpressionSyntaxError as exc:
@@ -197,8 +202,8 @@ class _Checker:
             actions, problems = self.actions(items, kind)
             yield from problems
             yield from self._action_list(workflow, actions, items)
-        for depends in workflow.depends_on:
-            yield from self._workflow_reference(workflow, "dependsOn", depends, "unknown-depends-on")
+        for index, depends in enumerate(workflow.depends_on):
+            yield from self._workflow_reference(workflow, ("dependsOn", str(index)), depends, "unknown-depends-on")
         for step in workflow.steps:
             yield from self._step(workflow, step, workflow_params)
         for name, value in workflow.outputs.items():
@@ -284,7 +289,7 @@ class _Checker:
             yield _Problem(action, "type", "action-target",
                            f"end action '{action.name}' takes no stepId or workflowId", "warning")
 
-    def _workflow_reference(self, node: Node, field: str, reference: str, rule: str) -> Iterator[_Problem]:
+    def _workflow_reference(self, node: Node, field: Field, reference: str, rule: str) -> Iterator[_Problem]:
         try:
             self.bound.workflow(reference)
         except ResolutionError as exc:
@@ -360,14 +365,14 @@ class _Checker:
 
     def _output(self, node: Node, workflow: Workflow, name: str, value: object,
                 step: Step | None = None) -> Iterator[_Problem]:
-        field = f"outputs/{name}"
+        field = ("outputs", name)
         if not isinstance(value, str):
             return  # reported by the schema
         if value.startswith("$"):
             yield from self._expression(node, field, value, f"output '{name}'")
         yield from self._references(node, field, value, workflow, step)
 
-    def _value_expressions(self, node: Node, field: str, value: object, workflow: Workflow | None = None,
+    def _value_expressions(self, node: Node, field: Field, value: object, workflow: Workflow | None = None,
                            step: Step | None = None) -> Iterator[_Problem]:
         if isinstance(value, dict):
             for item in value.values():
@@ -378,7 +383,7 @@ class _Checker:
         elif isinstance(value, str):
             yield from self._references(node, field, value, workflow, step)
 
-    def _references(self, node: Node, field: str, text: str, workflow: Workflow | None,
+    def _references(self, node: Node, field: Field, text: str, workflow: Workflow | None,
                     step: Step | None) -> Iterator[_Problem]:
         """Check what the expressions in ``text`` (whole or embedded) refer to."""
         try:
@@ -388,7 +393,7 @@ class _Checker:
         for expression in expressions:
             yield from self._reference(node, field, expression, workflow, step)
 
-    def _reference(self, node: Node, field: str, expression: object, workflow: Workflow | None,
+    def _reference(self, node: Node, field: Field, expression: object, workflow: Workflow | None,
                    step: Step | None) -> Iterator[_Problem]:
         kind = getattr(expression, "kind", "")
         parts: tuple[str, ...] = getattr(expression, "parts", ())
