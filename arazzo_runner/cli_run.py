@@ -105,6 +105,11 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             listeners=[report.on_event],
         )
         inputs = parse_inputs(args.inputs or [])
+        prepared = runner.prepare(args.path, args.workflow)
+        unknown = sorted(set(_pairs(args.server, "--server")) - prepared.sources)
+        if unknown:  # a typo in --server would otherwise silently send requests to the real API
+            raise UsageError(f"--server names unknown source description(s) {', '.join(unknown)}; "
+                             f"the workflow uses: {', '.join(sorted(prepared.sources)) or 'none'}")
         result = runner.run(args.path, args.workflow, inputs)
     except DocumentError as exc:
         for diagnostic in exc.diagnostics:

@@ -48,6 +48,8 @@ class Prepared:
     bound: BoundDocument
     planner: Planner
     plan: WorkflowPlan
+    sources: frozenset[str] = frozenset()
+    """The OpenAPI source descriptions the run may call."""
 
 
 class Runner:
@@ -116,7 +118,7 @@ class Runner:
             refuse_if_invalid(opened.diagnostics, [])
             raise DocumentError([d for d in opened.errors] or []) from exc
         refuse_if_invalid(opened.diagnostics, plans)
-        prepared = Prepared(bound, planner, plan)
+        prepared = Prepared(bound, planner, plan, frozenset(name for p in plans for name in p.bound.openapi))
         self._prepared[key] = prepared
         return prepared
 

@@ -21,7 +21,11 @@ from mixpanel_standin.app import create_app  # noqa: E402 - needs the path set a
 from mixpanel_standin.config import StandinConfig  # noqa: E402
 from mixpanel_standin.server import serve_in_thread  # noqa: E402
 
-WORKFLOWS = ("mixpanel-track-and-segment", "mixpanel-identity-resolve-and-track")
+# Each workflow with the source descriptions it uses; the CLI refuses --server for a source a run never calls.
+WORKFLOWS = {
+    "mixpanel-track-and-segment": ("ingestionApi", "queryApi"),
+    "mixpanel-identity-resolve-and-track": ("identityApi", "ingestionApi", "queryApi"),
+}
 
 
 def main() -> int:
@@ -32,17 +36,17 @@ def main() -> int:
     failures = 0
     with serve_in_thread(create_app(config)) as base:
         print(f"Mixpanel stand-in listening on {base} (project {config.project_id})\n", flush=True)
-        for name in WORKFLOWS:
+        for name, sources in WORKFLOWS.items():
+            bases = {"ingestionApi": base, "identityApi": base, "queryApi": f"{base}/api/query"}
+            servers = [arg for source in sources for arg in ("--server", f"{source}={bases[source]}")]
+            credentials = [arg for source, scheme in (("queryApi", "serviceAccount"), ("identityApi", "basicAuth"))
+                           if source in sources for arg in ("--auth", f"{source}.{scheme}={user}:{secret}")]
             document = ROOT / "workflows" / f"{name}.arazzo.yaml"
             command = [
                 sys.executable, "-m", "arazzo_runner", "run", str(document.relative_to(ROOT)),
                 "--inputs", str((ROOT / "workflows" / f"{name}.inputs.json").relative_to(ROOT)),
                 "--input", f"fromDate={today}", "--input", f"toDate={today}",
-                "--server", f"ingestionApi={base}",
-                "--server", f"identityApi={base}",
-                "--server", f"queryApi={base}/api/query",
-                "--auth", f"queryApi.serviceAccount={user}:{secret}",
-                "--auth", f"identityApi.basicAuth={user}:{secret}",
+                *servers, *credentials,
             ]
             print(f"$ arazzo-runner run {document.relative_to(ROOT)} --inputs ... --server ... --auth ...",
                   flush=True)

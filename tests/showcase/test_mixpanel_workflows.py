@@ -35,10 +35,12 @@ class Standin:
 
     @property
     def servers(self) -> dict[str, str]:
+        """Base URLs of every source description the seed workflows use."""
         return {"ingestionApi": self.base, "identityApi": self.base, "queryApi": f"{self.base}/api/query"}
 
-    def cli_servers(self) -> list[str]:
-        return [arg for name, url in self.servers.items() for arg in ("--server", f"{name}={url}")]
+    def cli_servers(self, *names: str) -> list[str]:
+        return [arg for name, url in self.servers.items() if not names or name in names
+                for arg in ("--server", f"{name}={url}")]
 
 
 @pytest.fixture
@@ -120,7 +122,7 @@ def test_missing_required_input_exits_2_naming_it_and_sends_nothing(standin: Sta
     inputs = example_inputs(TRACK)
     del inputs["projectToken"]
 
-    code = main(["run", str(TRACK), "--inputs", json.dumps(inputs), *standin.cli_servers()])
+    code = main(["run", str(TRACK), "--inputs", json.dumps(inputs), *standin.cli_servers("ingestionApi", "queryApi")])
 
     err = capsys.readouterr().err
     assert code == 2
@@ -184,3 +186,15 @@ def test_demo_script_runs_both_workflows_and_prints_their_outputs() -> None:
     assert f'"{TODAY}": 1' in done.stdout
     assert "showcase: both workflows succeeded" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_server_for_a_source_the_workflow_does_not_use_is_a_usage_error(
+        standin: Standin, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["run", str(TRACK), "--inputs", json.dumps(example_inputs(TRACK)), *standin.cli_servers(),
+                 "--server", "ingestApi=http://127.0.0.1:9"])
+
+    assert code == 2
+    assert capsys.readouterr().err.strip() == (
+        "error: --server names unknown source description(s) identityApi, ingestApi; "
+        "the workflow uses: ingestionApi, queryApi")
+    assert standin.app.request_count == 0
