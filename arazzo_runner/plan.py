@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from arazzo_runner.errors import Diagnostic, DocumentError, ResolutionError, UsageError
+from arazzo_runner.errors import ArazzoError, Diagnostic, DocumentError, ResolutionError, UsageError
 from arazzo_runner.expressions import parse_condition, parse_expression
 from arazzo_runner.model import Action, Criterion, Parameter, Reusable, Step, Workflow
 from arazzo_runner.openapi import Operation
@@ -28,6 +28,8 @@ class StepPlan:
     parameters: tuple[Parameter, ...]
     success_actions: tuple[Action, ...]
     failure_actions: tuple[Action, ...]
+    problem: ArazzoError | None = None
+    """Why the step cannot run (an unresolvable target or component); validation reports it before a run."""
 
 
 @dataclass
@@ -62,14 +64,29 @@ class Planner:
         return plan
 
     def _build(self, bound: BoundDocument, workflow: Workflow) -> WorkflowPlan:
-        inherited = resolve_parameters(bound, workflow.parameters)
-        success = resolve_actions(bound, workflow.success_actions, "successActions")
-        failure = resolve_actions(bound, workflow.failure_actions, "failureActions")
-        steps = []
-        for step in workflow.steps:
+        try:
+            inherited = resolve_parameters(bound, workflow.parameters)
+            success = resolve_actions(bound, workflow.success_actions, "successActions")
+            failure = resolve_actions(bound, workflow.failure_actions, "failureActions")
+        except ResolutionError as exc:
+            inherited, success, failure = (), (), ()
+            broken: ArazzoError | None = exc
+        else:
+            broken = None
+        steps = [self._step(bound, step, inherited, success, failure, broken) for step in workflow.steps]
+        return WorkflowPlan(bound, workflow, tuple(steps), {s.step.step_id: i for i, s in enumerate(steps)})
+
+    def _step(self, bound: BoundDocument, step: Step, inherited: Sequence[Parameter], success: Sequence[Action],
+              failure: Sequence[Action], broken: ArazzoError | None) -> StepPlan:
+        # A sub-workflow's parameters are its inputs, keyed by bare name: a step's own `petId` beats an
+        # inherited `petId` whatever `in` either declares.
+        by_name = step.workflow_id is not None
+        try:
+            if broken is not None:
+                raise broken
             own = resolve_parameters(bound, step.parameters)
-            overridden = {_identity(p) for p in own}
-            parameters = (*own, *(p for p in inherited if _identity(p) not in overridden))
+            overridden = {_identity(p, by_name) for p in own}
+            parameters = (*own, *(p for p in inherited if _identity(p, by_name) not in overridden))
             operation = None
             sub = None
             if step.operation_id is not None:
@@ -78,17 +95,20 @@ class Planner:
                 operation = bound.operation_by_path(step.operation_path)
             elif step.workflow_id is not None:
                 sub = bound.workflow(step.workflow_id)
-            steps.append(StepPlan(
+            plan = StepPlan(
                 step, operation, sub, parameters,
                 _merge(resolve_actions(bound, step.on_success or (), "successActions"), success),
                 _merge(resolve_actions(bound, step.on_failure or (), "failureActions"), failure),
-            ))
-        for plan in steps:
+            )
             _parse_all(plan)
-        return WorkflowPlan(bound, workflow, tuple(steps), {s.step.step_id: i for i, s in enumerate(steps)})
+            return plan
+        except ArazzoError as exc:
+            return StepPlan(step, None, None, (), (), (), problem=exc)
 
 
-def _identity(parameter: Parameter) -> tuple[str, str | None]:
+def _identity(parameter: Parameter, by_name: bool = False) -> tuple[str, str | None]:
+    if by_name:
+        return (parameter.name, None)
     name = parameter.name.lower() if parameter.in_ == "header" else parameter.name
     return (name, parameter.in_)
 
@@ -170,7 +190,10 @@ def reachable(planner: Planner, root: WorkflowPlan) -> list[WorkflowPlan]:
             references.extend(a.workflow_id for a in (*step.success_actions, *step.failure_actions)
                               if a.workflow_id is not None)
         for reference in references:
-            target = planner.workflow(plan.bound, reference)
+            try:
+                target = planner.workflow(plan.bound, reference)
+            except ResolutionError:
+                continue  # validation reports it inside the referring workflow, which is in scope
             if target.key not in seen:
                 seen[target.key] = target
                 pending.append(target)

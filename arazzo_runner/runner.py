@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from arazzo_runner.documents import PathOrUrl, open_document
-from arazzo_runner.errors import DocumentError, ExecutionError, ResolutionError
+from arazzo_runner.errors import Diagnostic, DocumentError, ExecutionError
 from arazzo_runner.events import Event, RunResult, StepFinished
 from arazzo_runner.executor import (
     DEFAULT_MAX_DEPTH,
@@ -111,13 +111,15 @@ class Runner:
         bound = opened.bound
         chosen = select_workflow(bound, workflow_id)
         planner = Planner()
-        try:
-            plan = planner.workflow(bound, chosen)
-            plans = reachable(planner, plan)
-        except ResolutionError as exc:
-            refuse_if_invalid(opened.diagnostics, [])
-            raise DocumentError([d for d in opened.errors] or []) from exc
+        plan = planner.workflow(bound, chosen)
+        plans = reachable(planner, plan)
         refuse_if_invalid(opened.diagnostics, plans)
+        for reached in plans:  # validation should have said it; never run a step that cannot be built
+            for step in reached.steps:
+                if step.problem is not None:
+                    location = step.problem.location or step.step.location
+                    rule = getattr(step.problem, "rule", "invalid-step")
+                    raise DocumentError([Diagnostic("error", rule, step.problem.message, location)])
         prepared = Prepared(bound, planner, plan, frozenset(name for p in plans for name in p.bound.openapi))
         self._prepared[key] = prepared
         return prepared
