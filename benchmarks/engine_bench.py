@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import json
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -55,17 +56,22 @@ def startup(repeat: int = 7) -> tuple[float, float]:
     return cli, baseline
 
 
-def per_run(runs: int = 2000) -> tuple[float, float, list[int]]:
-    """(engine µs per run, direct µs per run, traced KiB after 500, 2500 and 5000 further runs)."""
+def per_run(runs: int = 2000) -> tuple[float, float, float, list[int]]:
+    """(engine µs per run, direct µs per run, last-tenth/first-tenth median time, traced KiB after 500,
+    2500 and 5000 further runs)."""
     client = httpx.Client(transport=httpx.MockTransport(_handler))
     runner = Runner(client=client, servers=SERVERS, auth={"queryApi.serviceAccount": "sa:secret"}, environ={})
     runner.run(TRACK, inputs=INPUTS)  # plan once, outside the timing
 
-    started = time.perf_counter()
+    timings = []
     for _ in range(runs):
+        started = time.perf_counter()
         result = runner.run(TRACK, inputs=INPUTS)
+        timings.append(time.perf_counter() - started)
         assert result.status == "succeeded"
-    engine = (time.perf_counter() - started) / runs
+    engine = sum(timings) / runs
+    tenth = runs // 10
+    drift = statistics.median(timings[-tenth:]) / statistics.median(timings[:tenth])
 
     # Memory in a separate pass: tracing slows every allocation and would distort the timing above.
     tracemalloc.start()
@@ -83,13 +89,13 @@ def per_run(runs: int = 2000) -> tuple[float, float, list[int]]:
         client.get("http://mixpanel.test/api/query/segmentation", params={"project_id": 1, "event": "x"})
     direct = (time.perf_counter() - started) / runs
     client.close()
-    return engine * 1e6, direct * 1e6, memory
+    return engine * 1e6, direct * 1e6, drift, memory
 
 
 def main() -> None:
     """Print the figures as a Markdown table."""
     cli, baseline = startup()
-    engine, direct, memory = per_run()
+    engine, direct, drift, memory = per_run()
     print(f"Python {platform.python_version()} on {platform.machine()}, {time.strftime('%Y-%m-%d')}\n")
     print("| measure | value | baseline (same run) | ratio |")
     print("|---|---|---|---|")
@@ -97,6 +103,7 @@ def main() -> None:
           f"import httpx+ruamel.yaml+jsonschema: {baseline * 1000:.0f} ms | {cli / baseline:.2f}x |")
     print(f"| one run of track-and-segment (2 requests, mock transport) | {engine:.0f} µs | "
           f"2 direct httpx requests: {direct:.0f} µs | {engine / direct:.2f}x |")
+    print(f"| median run time, last 200 of 2,000 runs vs first 200 | — | first 200 runs | {drift:.2f}x |")
     print(f"| traced memory after 500 / 2,500 / 5,000 runs | {' / '.join(f'{m} KiB' for m in memory)} | "
           f"after 500 runs | {memory[-1] / max(memory[0], 1):.2f}x |")
 
