@@ -61,7 +61,7 @@ def parse_inputs(items: Sequence[tuple[str | None, str]]) -> dict[str, Any]:
                 inputs[name] = text
             continue
         text = value
-        if not value.lstrip().startswith("{"):
+        if not value.lstrip().startswith(("{", "[")):
             try:
                 text = Path(value).read_text("utf-8")
             except OSError as exc:

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 
 from arazzo_runner.errors import Diagnostic, DocumentError, LoadError
-from arazzo_runner.loader import Retriever, to_url
+from arazzo_runner.loader import Retriever
 from arazzo_runner.model import ArazzoDocument
 from arazzo_runner.sources import BoundDocument, Workspace
 from arazzo_runner.validate import SUPPORTED_VERSION, validate_bound
@@ -89,7 +89,3 @@ def load(path_or_url: PathOrUrl, *, retriever: Retriever | None = None) -> Arazz
         raise DocumentError(opened.diagnostics)
     return opened.bound.document
 
-
-def document_url(path_or_url: PathOrUrl) -> str:
-    """The absolute URL a path or URL is read from."""
-    return to_url(path_or_url)

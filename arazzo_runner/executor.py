@@ -350,6 +350,8 @@ def _operation_attempt(state: RunState, frame: _Frame, plan: StepPlan, base: Exp
         built = yield from _build(state, operation, source, parameters, body)
     except ArazzoError as exc:
         return _Attempt(False, base, error=_describe(exc), warnings=warnings)
+    except (ValueError, httpx.InvalidURL) as exc:  # what httpx itself refuses to put on the wire
+        return _Attempt(False, base, error=f"cannot build the request: {exc}", warnings=warnings)
     warnings.extend(built.warnings)
     for missing in built.missing_credentials:
         warnings.append(f"no credentials configured for {missing}: request sent without them "

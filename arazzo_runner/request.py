@@ -67,6 +67,10 @@ def build_request(
     pairs: list[tuple[ParameterSpec, Any]] = []
     for name, location, value in parameters:
         declared = operation.parameter(name, location)
+        if declared is None and location == "path" and f"{{{name}}}" not in operation.path:
+            warnings.append(f"parameter '{name}' (in path) is not declared by {operation} and its path has no "
+                            f"{{{name}}}: not sent")
+            continue
         if declared is None:
             warnings.append(f"parameter '{name}' (in {location}) is not declared by {operation}; sent anyway")
             pairs.append((ParameterSpec(name, cast(ParameterLocation, location)), value))

@@ -22,7 +22,8 @@ from arazzo_runner.events import Event, RunResult, StepFinished
 from arazzo_runner.executor import (
     DEFAULT_MAX_DEPTH,
     DEFAULT_MAX_STEPS,
-    FetchToken,
+    Command,
+    Execution,
     RunOptions,
     RunState,
     Send,
@@ -124,92 +125,97 @@ class Runner:
         self._prepared[key] = prepared
         return prepared
 
-    def _state(self, prepared: Prepared, inputs: Mapping[str, Any] | None) -> tuple[RunState, dict[str, Any]]:
+    def _drive(self, source: PathOrUrl | ArazzoDocument, workflow_id: str | None,
+               inputs: Mapping[str, Any] | None) -> _Drive:
+        prepared = self.prepare(source, workflow_id)
         ready = prepare_inputs(prepared.bound, prepared.plan.workflow, dict(inputs or {}))
         options = RunOptions(self._settings, self._max_steps, self._max_depth, self._strict)
-        return RunState(prepared.planner, options, ready), ready
+        state = RunState(prepared.planner, options, ready)
+        return _Drive(prepared, execute_workflow(state, prepared.plan, ready), self._listeners)
 
     # --- running -------------------------------------------------------------------------------------
 
     def run(self, source: PathOrUrl | ArazzoDocument, workflow_id: str | None = None,
             inputs: Mapping[str, Any] | None = None) -> RunResult:
         """Run a workflow synchronously and return its result."""
-        prepared = self.prepare(source, workflow_id)
-        state, ready = self._state(prepared, inputs)
+        drive = self._drive(source, workflow_id, inputs)
         client = self._client or httpx.Client(transport=self._transport, timeout=self._settings.timeout)  # type: ignore[arg-type]
         tokens = OAuth2TokenCache(client)
-        collected: list[StepFinished] = []
-        execution = execute_workflow(state, prepared.plan, ready)
-        answer: Any = None
         try:
-            while True:
-                item = execution.send(answer)
-                answer = None
-                if isinstance(item, Send):
-                    try:
-                        answer = client.send(item.request)
-                    except httpx.HTTPError as exc:
-                        answer = exc
-                elif isinstance(item, Sleep):
-                    self._sleep(item.seconds)
-                elif isinstance(item, FetchToken):
-                    try:
-                        answer = tokens.fetch(item.token_url, item.client_id, item.client_secret, item.scopes)
-                    except ExecutionError as exc:
-                        answer = exc
-                else:
-                    self._emit(item, collected)
-        except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
-        except ExecutionError as exc:
-            return _aborted(prepared, collected, exc)
+            command = drive.advance(None)
+            while command is not None:
+                answer: Any = None
+                try:
+                    if isinstance(command, Send):
+                        answer = client.send(command.request)
+                    elif isinstance(command, Sleep):
+                        self._sleep(command.seconds)
+                    else:
+                        answer = tokens.fetch(command.token_url, command.client_id, command.client_secret,
+                                              command.scopes)
+                except (httpx.HTTPError, ExecutionError) as exc:
+                    answer = exc  # the executor turns it into a failed step
+                command = drive.advance(answer)
         finally:
             if self._client is None:
                 client.close()
+        return drive.result
 
     async def arun(self, source: PathOrUrl | ArazzoDocument, workflow_id: str | None = None,
                    inputs: Mapping[str, Any] | None = None) -> RunResult:
         """Run a workflow on ``httpx.AsyncClient`` (ASGI apps in-process through ``httpx.ASGITransport``)."""
-        prepared = self.prepare(source, workflow_id)
-        state, ready = self._state(prepared, inputs)
+        drive = self._drive(source, workflow_id, inputs)
         client = self._async_client or httpx.AsyncClient(
             transport=self._transport, timeout=self._settings.timeout)  # type: ignore[arg-type]
         tokens = OAuth2TokenCache(async_client=client)
-        collected: list[StepFinished] = []
-        execution = execute_workflow(state, prepared.plan, ready)
-        answer: Any = None
         try:
-            while True:
-                item = execution.send(answer)
-                answer = None
-                if isinstance(item, Send):
-                    try:
-                        answer = await client.send(item.request)
-                    except httpx.HTTPError as exc:
-                        answer = exc
-                elif isinstance(item, Sleep):
-                    await self._async_sleep(item.seconds)
-                elif isinstance(item, FetchToken):
-                    try:
-                        answer = await tokens.fetch_async(item.token_url, item.client_id, item.client_secret,
-                                                          item.scopes)
-                    except ExecutionError as exc:
-                        answer = exc
-                else:
-                    self._emit(item, collected)
-        except StopIteration as stop:
-            return stop.value  # type: ignore[no-any-return]
-        except ExecutionError as exc:
-            return _aborted(prepared, collected, exc)
+            command = drive.advance(None)
+            while command is not None:
+                answer: Any = None
+                try:
+                    if isinstance(command, Send):
+                        answer = await client.send(command.request)
+                    elif isinstance(command, Sleep):
+                        await self._async_sleep(command.seconds)
+                    else:
+                        answer = await tokens.fetch_async(command.token_url, command.client_id,
+                                                          command.client_secret, command.scopes)
+                except (httpx.HTTPError, ExecutionError) as exc:
+                    answer = exc
+                command = drive.advance(answer)
         finally:
             if self._async_client is None:
                 await client.aclose()
+        return drive.result
 
-    def _emit(self, event: Event, collected: list[StepFinished]) -> None:
-        if isinstance(event, StepFinished):
-            collected.append(event)
-        for listener in self._listeners:
-            listener(event)
+
+class _Drive:
+    """Steps the executor generator: hands events to listeners, stops at each command for the I/O loop."""
+
+    def __init__(self, prepared: Prepared, execution: Execution, listeners: list[Listener]) -> None:
+        self.prepared = prepared
+        self.execution = execution
+        self.listeners = listeners
+        self.collected: list[StepFinished] = []
+        self.result: RunResult = RunResult(prepared.plan.workflow.workflow_id, "failed", {}, (), "not run")
+
+    def advance(self, answer: Any) -> Command | None:
+        """Send ``answer`` in; return the next command, or ``None`` once :attr:`result` is final."""
+        try:
+            while True:
+                item = self.execution.send(answer)
+                if not isinstance(item, Event):
+                    return item
+                answer = None
+                if isinstance(item, StepFinished):
+                    self.collected.append(item)
+                for listener in self.listeners:
+                    listener(item)
+        except StopIteration as stop:
+            self.result = stop.value
+        except ExecutionError as exc:
+            self.result = _aborted(self.prepared, self.collected, exc)
+        return None
 
 
 def _aborted(prepared: Prepared, collected: list[StepFinished], error: ExecutionError) -> RunResult:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlparse
 
-from arazzo_runner.errors import Diagnostic, LoadError, Location, ResolutionError
+from arazzo_runner.errors import Diagnostic, LoadError, ResolutionError
 from arazzo_runner.loader import (
     Retriever,
     SourceDocument,
@@ -232,8 +232,3 @@ def _sniff(document: SourceDocument) -> str | None:
         return "openapi"
     return None
 
-
-def source_location(bound: BoundDocument, name: str) -> Location:
-    """Where the named source description is declared."""
-    source = bound.document.source(name)
-    return source.location if source else bound.document.location

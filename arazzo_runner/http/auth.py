@@ -158,7 +158,9 @@ class CredentialStore:
         values += [value for name, value in self._environ.items() if name.startswith(ENV_PREFIX)]
         found: list[str] = []
         for value in values:
-            found += [value, value.partition(":")[2], base64.b64encode(value.encode("utf-8")).decode("ascii")]
+            secret = value.partition(":")[2]
+            found += [value, secret, base64.b64encode(value.encode("utf-8")).decode("ascii"),
+                      quote_strict(value), quote_strict(secret)]  # as a query or cookie value shows it
         return tuple(dict.fromkeys(text for text in found if text))
 
     def __repr__(self) -> str:
@@ -252,11 +254,19 @@ def _split_pair(value: str, key: str, shape: str) -> tuple[str, str]:
 def _api_key(draft: _Draft, scheme: SecurityScheme, value: str, key: str, tokens: TokenProvider) -> None:
     name = scheme.parameter_name or ""
     if scheme.location == "header":
-        draft.headers.append((name, value))
+        draft.headers.append((name, _header_safe(value, key)))
     elif scheme.location == "query":
         draft.query.append((quote_strict(name), quote_strict(value)))
     else:
-        draft.cookies.append((name, value))
+        # Encoded like cookie parameters, so a credential holding `;` cannot add cookies of its own.
+        draft.cookies.append((name, quote_strict(value)))
+
+
+def _header_safe(value: str, key: str) -> str:
+    if not value.isascii() or any(ch in value for ch in "\r\n\x00"):
+        raise ExecutionError(f"the credential for {key} cannot be sent in a header: it has non-ASCII or "
+                             "control characters")
+    return value
 
 
 def _http(draft: _Draft, scheme: SecurityScheme, value: str, key: str, tokens: TokenProvider) -> None:
@@ -265,7 +275,7 @@ def _http(draft: _Draft, scheme: SecurityScheme, value: str, key: str, tokens: T
         encoded = base64.b64encode(value.encode("utf-8")).decode("ascii")
         draft.headers.append(("Authorization", f"Basic {encoded}"))
     else:
-        draft.headers.append(("Authorization", f"Bearer {value}"))
+        draft.headers.append(("Authorization", f"Bearer {_header_safe(value, key)}"))
 
 
 def _oauth2(draft: _Draft, scheme: SecurityScheme, value: str, key: str, tokens: TokenProvider) -> None:
@@ -273,7 +283,7 @@ def _oauth2(draft: _Draft, scheme: SecurityScheme, value: str, key: str, tokens:
     if scheme.token_url:
         client_id, client_secret = _split_pair(value, key, "client_id:client_secret")
         token = tokens(scheme, client_id, client_secret)
-    draft.headers.append(("Authorization", f"Bearer {token}"))
+    draft.headers.append(("Authorization", f"Bearer {_header_safe(token, key)}"))
 
 
 # Keyed by the Security Scheme Object's own `type` words; a type absent here is reported as unsupported.

@@ -197,6 +197,10 @@ def _content_text(content_type: str, value: Any) -> str:
 def _checked_header(spec: ParameterSpec, text: str) -> str:
     if any(ch in text for ch in "\r\n\x00"):
         raise ExecutionError(f"header parameter '{spec.name}' contains a line break or NUL character")
+    if not text.isascii():
+        # HTTP field values are ASCII in practice (RFC 9110 §5.5); guessing an encoding would hide the problem.
+        raise ExecutionError(f"header parameter '{spec.name}' has non-ASCII characters; percent-encode the value "
+                             "or send it in the body")
     return text
 
 

@@ -249,6 +249,7 @@ def test_secrets_cover_derived_forms_and_redact_scrubs_them() -> None:
         basic,
         "envkey",
         base64.b64encode(b"envkey").decode(),
+        f"alice%3A{SECRET}",  # the percent-encoded form a query or cookie value takes
     }
     line = f"GET /?k=envkey Authorization: Basic {basic} password={SECRET}"
     assert redact(line, store.secrets()) == "GET /?k=*** Authorization: Basic *** password=***"
