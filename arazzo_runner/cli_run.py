@@ -10,7 +10,6 @@ from typing import Any, TextIO
 
 from arazzo_runner.errors import ArazzoError, DocumentError, InputError, UsageError
 from arazzo_runner.events import Event, RunResult, RunWarning, StepFinished, StepResult, WorkflowStarted
-from arazzo_runner.http import CredentialStore, redact
 
 EXIT_OK, EXIT_FAILED, EXIT_NOT_RUN = 0, 1, 2
 
@@ -89,6 +88,8 @@ def _pairs(values: Sequence[str], option: str) -> dict[str, str]:
 
 def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the workflow the arguments name; print the report; return the exit code."""
+    # Imported here, not at the top: building the parser for `validate` must not load the HTTP stack.
+    from arazzo_runner.http import CredentialStore
     from arazzo_runner.runner import Runner
 
     try:
@@ -142,7 +143,7 @@ class _Report:
                 self._print(f"{'  ' * event.depth}-> workflow {event.workflow_id}")
         elif isinstance(event, RunWarning):
             where = f"{event.workflow_id}/{event.step_id}" if event.step_id else event.workflow_id
-            print(redact(f"warning: {where}: {event.message}", self.secrets), file=self.err)
+            print(_redact(f"warning: {where}: {event.message}", self.secrets), file=self.err)
         elif isinstance(event, StepFinished) and self.text and event.result is not None:
             self._print(_step_line(event.result, self.depth.get(event.workflow_id, 0)))
 
@@ -161,7 +162,7 @@ class _Report:
         self._print(_indent(json.dumps(dict(final.outputs), indent=2, default=str)))
 
     def _print(self, text: str) -> None:
-        print(redact(text, self.secrets), file=self.out, flush=True)
+        print(_redact(text, self.secrets), file=self.out, flush=True)
 
 
 def _step_line(step: StepResult, depth: int) -> str:
@@ -173,6 +174,12 @@ def _step_line(step: StepResult, depth: int) -> str:
     if step.error:
         line += f"\n{'  ' * depth}     {step.error}"
     return line
+
+
+def _redact(text: str, secrets: tuple[str, ...]) -> str:
+    from arazzo_runner.http import redact
+
+    return redact(text, secrets)
 
 
 def _indent(text: str) -> str:
