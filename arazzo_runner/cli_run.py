@@ -6,10 +6,13 @@ import argparse
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from arazzo_runner.errors import ArazzoError, DocumentError, InputError, UsageError
 from arazzo_runner.events import Event, RunResult, RunWarning, StepFinished, StepResult, WorkflowStarted
+
+if TYPE_CHECKING:
+    from arazzo_runner.http import CredentialStore
 
 EXIT_OK, EXIT_FAILED, EXIT_NOT_RUN = 0, 1, 2
 
@@ -94,8 +97,7 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     try:
         credentials = CredentialStore.from_cli(args.auth)
-        secrets = credentials.secrets()
-        report = _Report(out, err, args.format == "text", secrets)
+        report = _Report(out, err, args.format == "text", credentials)
         runner = Runner(
             servers=_pairs(args.server, "--server"),
             server_variables=_pairs(args.server_variable, "--server-variable"),
@@ -132,8 +134,8 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 class _Report:
     """Prints steps as they finish (text) or the whole result at the end (json); secrets are scrubbed."""
 
-    def __init__(self, out: TextIO, err: TextIO, text: bool, secrets: tuple[str, ...]) -> None:
-        self.out, self.err, self.text, self.secrets = out, err, text, secrets
+    def __init__(self, out: TextIO, err: TextIO, text: bool, credentials: CredentialStore) -> None:
+        self.out, self.err, self.text, self.credentials = out, err, text, credentials
         self.depth: dict[str, int] = {}
 
     def on_event(self, event: Event) -> None:
@@ -143,7 +145,7 @@ class _Report:
                 self._print(f"{'  ' * event.depth}-> workflow {event.workflow_id}")
         elif isinstance(event, RunWarning):
             where = f"{event.workflow_id}/{event.step_id}" if event.step_id else event.workflow_id
-            print(_redact(f"warning: {where}: {event.message}", self.secrets), file=self.err)
+            print(_redact(f"warning: {where}: {event.message}", self.credentials), file=self.err)
         elif isinstance(event, StepFinished) and self.text and event.result is not None:
             self._print(_step_line(event.result, self.depth.get(event.workflow_id, 0)))
 
@@ -162,7 +164,7 @@ class _Report:
         self._print(_indent(json.dumps(dict(final.outputs), indent=2, default=str)))
 
     def _print(self, text: str) -> None:
-        print(_redact(text, self.secrets), file=self.out, flush=True)
+        print(_redact(text, self.credentials), file=self.out, flush=True)
 
 
 def _step_line(step: StepResult, depth: int) -> str:
@@ -176,10 +178,11 @@ def _step_line(step: StepResult, depth: int) -> str:
     return line
 
 
-def _redact(text: str, secrets: tuple[str, ...]) -> str:
+def _redact(text: str, credentials: CredentialStore) -> str:
+    """Scrub every secret known now: those given, and tokens fetched during the run."""
     from arazzo_runner.http import redact
 
-    return redact(text, secrets)
+    return redact(text, credentials.secrets())
 
 
 def _indent(text: str) -> str:

@@ -312,6 +312,8 @@ def _inputs_for(state: RunState, target: WorkflowPlan, offered: Mapping[str, Any
 
 def _attempt(state: RunState, frame: _Frame, plan: StepPlan, depth: int) -> Execution:
     base = _context(state, frame)
+    if plan.problem is not None:  # planning could not build the step; the runner normally refuses earlier
+        return _Attempt(False, base, error=_describe(plan.problem))
     if plan.sub_workflow is not None:
         attempt = yield from _sub_workflow_attempt(state, frame, plan, base, depth)
     else:
@@ -407,6 +409,7 @@ def _build(state: RunState, operation: Any, source: Any, parameters: list[tuple[
         if isinstance(token, BaseException):
             raise ExecutionError(f"cannot obtain an OAuth2 token from {command.token_url}: {token}")
         state.tokens[(command.token_url, command.client_id, command.scopes)] = str(token)
+        state.options.settings.credentials.remember(str(token))  # never printed either
     rebuilt: BuiltRequest = build_request(operation, source, parameters, body, state.options.settings, provider)
     return rebuilt
 

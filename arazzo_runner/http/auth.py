@@ -127,6 +127,12 @@ class CredentialStore:
     ) -> None:
         self._explicit = dict(explicit or {})
         self._environ: Mapping[str, str] = os.environ if environ is None else environ
+        self._derived: list[str] = []
+
+    def remember(self, secret: str) -> None:
+        """Add a secret obtained during a run (an OAuth2 access token) to what :meth:`secrets` returns."""
+        if secret and secret not in self._derived:
+            self._derived.append(secret)
 
     @classmethod
     def from_cli(cls, arguments: Iterable[str], environ: Mapping[str, str] | None = None) -> CredentialStore:
@@ -161,6 +167,7 @@ class CredentialStore:
             secret = value.partition(":")[2]
             found += [value, secret, base64.b64encode(value.encode("utf-8")).decode("ascii"),
                       quote_strict(value), quote_strict(secret)]  # as a query or cookie value shows it
+        found += self._derived
         return tuple(dict.fromkeys(text for text in found if text))
 
     def __repr__(self) -> str:

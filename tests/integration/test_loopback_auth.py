@@ -290,3 +290,22 @@ def test_async_run_fetches_the_oauth2_token_once(docs: Documents, server: Record
     (token_request,) = server.to("/token")
     assert token_request.form() == [("grant_type", "client_credentials"), ("scope", "write")]
     assert [r.header("authorization") for r in server.to("/items")] == ["Bearer tok-1"] * 3
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_fetched_oauth2_access_token_is_redacted_from_cli_output(docs: Documents, server: RecordingServer,
+                                                                 capsys: pytest.CaptureFixture[str],
+                                                                 fmt: str) -> None:
+    schemes = token_server(server, Reply(body={"access_token": "tok-XYZ-secret", "token_type": "Bearer"}))
+    server.reply(Reply(body={"seen": "Bearer tok-XYZ-secret"}), path="/items")
+    document = docs.flow({"/items": {"get": operation("list", security=[{"oauth": []}])}},
+                         [step("call", "list", outputs={"seen": "$response.body#/seen"})],
+                         api_components={"securitySchemes": schemes}, outputs={"seen": "$steps.call.outputs.seen"})
+
+    code = main(["run", str(document), "--auth", "api.oauth=client-1:s3cret", "--format", fmt])
+
+    captured = capsys.readouterr()
+    assert code == 0
+    assert server.to("/items")[0].header("authorization") == "Bearer tok-XYZ-secret"
+    assert "tok-XYZ-secret" not in captured.out + captured.err
+    assert "Bearer ***" in captured.out
