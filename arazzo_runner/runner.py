@@ -225,13 +225,38 @@ def _aborted(prepared: Prepared, collected: list[StepFinished], error: Execution
     return RunResult(workflow_id, "failed", {}, steps, str(error))
 
 
-def run(source: PathOrUrl | ArazzoDocument, workflow_id: str | None = None, inputs: Mapping[str, Any] | None = None,
-        **options: Any) -> RunResult:
-    """Run one workflow; ``options`` are those of :class:`Runner` (servers, auth, transport, client...)."""
-    return Runner(**options).run(source, workflow_id, inputs)
+def run(
+    source: PathOrUrl | ArazzoDocument,
+    workflow_id: str | None = None,
+    inputs: Mapping[str, Any] | None = None,
+    *,
+    servers: Mapping[str, str] | None = None,
+    auth: Mapping[str, str] | CredentialStore | None = None,
+    transport: httpx.BaseTransport | None = None,
+    client: httpx.Client | None = None,
+    **options: Any,
+) -> RunResult:
+    """Run one workflow and return its :class:`RunResult`.
+
+    ``servers`` maps source description names to base URLs, ``auth`` maps ``SOURCE.SCHEME`` to credentials;
+    ``transport``/``client`` route the requests (e.g. ``httpx.WSGITransport(app)``). Any other keyword is a
+    :class:`Runner` option (``timeout``, ``strict``, ``max_steps``, ``retriever``, ``listeners``, ...).
+    """
+    runner = Runner(servers=servers, auth=auth, transport=transport, client=client, **options)
+    return runner.run(source, workflow_id, inputs)
 
 
-async def arun(source: PathOrUrl | ArazzoDocument, workflow_id: str | None = None,
-               inputs: Mapping[str, Any] | None = None, **options: Any) -> RunResult:
-    """The ``asyncio`` twin of :func:`run`."""
-    return await Runner(**options).arun(source, workflow_id, inputs)
+async def arun(
+    source: PathOrUrl | ArazzoDocument,
+    workflow_id: str | None = None,
+    inputs: Mapping[str, Any] | None = None,
+    *,
+    servers: Mapping[str, str] | None = None,
+    auth: Mapping[str, str] | CredentialStore | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    client: httpx.AsyncClient | None = None,
+    **options: Any,
+) -> RunResult:
+    """The ``asyncio`` twin of :func:`run` (``transport=httpx.ASGITransport(app)`` runs against an ASGI app)."""
+    runner = Runner(servers=servers, auth=auth, transport=transport, async_client=client, **options)
+    return await runner.arun(source, workflow_id, inputs)
