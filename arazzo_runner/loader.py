@@ -59,9 +59,11 @@ def display_name(url: str) -> str:
     if path is None:
         return url
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:  # a different drive on Windows
         return str(path)
+    # Below the working directory a short relative path reads best; elsewhere "../../.." only obscures.
+    return str(path) if relative.startswith(os.pardir) else relative
 
 
 def default_retriever(timeout: float = DEFAULT_TIMEOUT) -> Retriever:
@@ -198,7 +200,7 @@ def load_document(url: str, retriever: Retriever) -> SourceDocument:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise LoadError(
-            f"{display_name(url)} is not UTF-8 text (byte {exc.start})", Location(display_name(url)),
+            f"not UTF-8 text (byte {exc.start} cannot be decoded)", Location(display_name(url)),
             rule="malformed-document",
         ) from exc
     return parse_document(text, url)

@@ -200,10 +200,14 @@ def reachable(planner: Planner, root: WorkflowPlan) -> list[WorkflowPlan]:
     return list(seen.values())
 
 
-def blocking(diagnostics: Sequence[Diagnostic], plans: Sequence[WorkflowPlan]) -> list[Diagnostic]:
-    """The errors that stop a run of ``plans``: any outside ``/workflows/N``, or inside one of them."""
+def blocking(diagnostics: Sequence[Diagnostic], plans: Sequence[WorkflowPlan],
+             documents: set[str] | None = None) -> list[Diagnostic]:
+    """The errors that stop a run of ``plans``: any outside ``/workflows/N``, or inside one of them.
+
+    ``documents`` adds documents whose document-level errors count even before any workflow is planned.
+    """
     scopes = {(p.bound.document.document.name, p.workflow.pointer) for p in plans}
-    documents = {p.bound.document.document.name for p in plans}
+    documents = {p.bound.document.document.name for p in plans} | (documents or set())
     result = []
     for diagnostic in diagnostics:
         if diagnostic.severity != "error":
@@ -231,8 +235,9 @@ def select_workflow(bound: BoundDocument, workflow_id: str | None) -> str:
     return workflow_id
 
 
-def refuse_if_invalid(diagnostics: Sequence[Diagnostic], plans: Sequence[WorkflowPlan]) -> None:
+def refuse_if_invalid(diagnostics: Sequence[Diagnostic], plans: Sequence[WorkflowPlan],
+                      documents: set[str] | None = None) -> None:
     """Raise :class:`DocumentError` when a problem touches what the run would execute."""
-    problems = blocking(diagnostics, plans)
+    problems = blocking(diagnostics, plans, documents)
     if problems:
         raise DocumentError(problems)

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from arazzo_runner.documents import PathOrUrl, open_document
-from arazzo_runner.errors import Diagnostic, DocumentError, ExecutionError
+from arazzo_runner.errors import Diagnostic, DocumentError, ExecutionError, LoadError
 from arazzo_runner.events import Event, RunResult, StepFinished
 from arazzo_runner.executor import (
     DEFAULT_MAX_DEPTH,
@@ -104,12 +104,17 @@ class Runner:
         cached = self._prepared.get(key)
         if cached is not None:
             return cached
-        if isinstance(source, ArazzoDocument):
-            workspace = Workspace(self._retriever)
-            opened = open_document(source.url, workspace=workspace)
-        else:
-            opened = open_document(source, retriever=self._retriever)
+        try:
+            opened = open_document(source.url if isinstance(source, ArazzoDocument) else source,
+                                   workspace=Workspace(self._retriever))
+        except LoadError as exc:
+            if exc.rule != "malformed-document" or exc.location is None:
+                raise
+            # Read but unparseable: a problem in the document, reported like every other one.
+            raise DocumentError([Diagnostic("error", exc.rule, exc.message, exc.location)]) from exc
         bound = opened.bound
+        # Document-level problems first: in a document without a valid structure no workflow can be chosen.
+        refuse_if_invalid(opened.diagnostics, [], {bound.document.document.name})
         chosen = select_workflow(bound, workflow_id)
         planner = Planner()
         plan = planner.workflow(bound, chosen)

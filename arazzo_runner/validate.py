@@ -63,6 +63,8 @@ class _Problem:
 def validate_bound(bound: BoundDocument, schema_only: bool = False) -> list[Diagnostic]:
     """Every problem of a bound document: version, schema, semantics and (unless ``schema_only``) sources."""
     document = bound.document
+    if document.document.data is None:
+        return [Diagnostic("error", "malformed-document", "the document is empty", document.location)]
     if not SUPPORTED_VERSION.match(document.arazzo):
         shown = document.document.data.get("arazzo") if isinstance(document.document.data, dict) else None
         message = (f"unsupported Arazzo version {shown!r}: this engine implements 1.0.x"

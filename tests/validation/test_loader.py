@@ -214,7 +214,8 @@ def test_non_utf8_document_is_a_malformed_document(tmp_path: Path) -> None:
     [diagnostic] = validate(path)
 
     assert diagnostic.rule == "malformed-document"
-    assert "is not UTF-8 text (byte 32)" in diagnostic.message
+    assert diagnostic.message == "not UTF-8 text (byte 32 cannot be decoded)"
+    assert diagnostic.location.source.endswith("doc.arazzo.yaml")
 
 
 def test_unreadable_path_raises_load_error_not_a_diagnostic(tmp_path: Path) -> None:
@@ -413,3 +414,13 @@ def test_remote_openapi_may_not_ref_a_local_file(tmp_path: Path) -> None:
 def test_local_only_retriever_refuses_the_network() -> None:
     with pytest.raises(LoadError, match="network access refused in tests"):
         local_only()("https://example.test/doc.yaml")
+
+
+def test_empty_document_is_reported_as_empty_not_as_a_schema_error(tmp_path: Path) -> None:
+    path = tmp_path / "empty.arazzo.yaml"
+    path.write_text("# nothing but a comment\n", "utf-8")
+
+    [diagnostic] = validate(path)
+
+    assert (diagnostic.rule, diagnostic.message) == ("malformed-document", "the document is empty")
+    assert (diagnostic.location.line, diagnostic.location.column) == (1, 1)
