@@ -18,18 +18,21 @@ What it measures:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "standin"))
 CASES = ROOT.parent / "shared" / "reference" / "arazzo" / "conformance" / "conditions" / "condition-cases.json"
 
 PEER_CONDITIONS = r'''
@@ -97,6 +100,29 @@ def workspace(base: str, into: Path) -> Path:
     return into / "workflows" / "mixpanel-track-and-segment.arazzo.yaml"
 
 
+@contextlib.contextmanager
+def standin_process() -> Iterator[str]:
+    """A fresh stand-in in its own process, so it does not compete with the measured engine for the GIL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "standin")}
+    process = subprocess.Popen([sys.executable, "-m", "mixpanel_standin", "--port", str(port)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.1):
+                    break
+            except OSError:
+                time.sleep(0.05)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 def best(command: list[str], repeat: int, env: dict[str, str]) -> float:
     timings = []
     for _ in range(repeat):
@@ -108,12 +134,6 @@ def best(command: list[str], repeat: int, env: dict[str, str]) -> float:
 
 def main() -> None:
     """Print the comparison as Markdown."""
-    import os
-
-    from mixpanel_standin.app import create_app
-    from mixpanel_standin.config import StandinConfig
-    from mixpanel_standin.server import serve_in_thread
-
     parser = argparse.ArgumentParser()
     parser.add_argument("--peer-python", required=True, help="python of a venv with Jentic's arazzo-runner")
     parser.add_argument("--repeat", type=int, default=7)
@@ -126,25 +146,40 @@ def main() -> None:
               "fromDate": today, "toDate": today}
     env = {**os.environ, "ARAZZO_AUTH_QUERYAPI_SERVICEACCOUNT": "demo-sa:demo-secret",
            "MIXPANEL_SERVICEACCOUNT_USERNAME": "demo-sa", "MIXPANEL_SERVICEACCOUNT_PASSWORD": "demo-secret"}
-    with serve_in_thread(create_app(StandinConfig())) as base, tempfile.TemporaryDirectory() as tmp:
-        document = workspace(base, Path(tmp))
-        ours_cli = best([sys.executable, "-m", "arazzo_runner", "run", str(document), "--inputs", json.dumps(inputs)],
-                        args.repeat, env)
-        peer_cli = best([str(Path(args.peer_python).parent / "arazzo-runner"), "execute-workflow", str(document),
-                         "--workflow-id", "track-and-segment", "--inputs", json.dumps(inputs)], args.repeat, env)
+    from arazzo_runner import Runner
 
-        from arazzo_runner import Runner
+    os.environ.update(env)
 
-        os.environ.update(env)
+    def ours_runs(document: Path) -> tuple[float, Any]:
         runner = Runner()
         result = runner.run(document, inputs=inputs)
         started = time.perf_counter()
         for _ in range(args.runs):
             result = runner.run(document, inputs=inputs)
-        ours_run = (time.perf_counter() - started) / args.runs * 1e6
+        return (time.perf_counter() - started) / args.runs * 1e6, result
+
+    def peer_runs(document: Path) -> dict[str, Any]:
         done = subprocess.run([args.peer_python, "-I", "-c", PEER_RUNS, str(document), json.dumps(inputs),
                                str(args.runs)], capture_output=True, text=True, env=env, check=True)
-        peer: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+    # Each measurement gets a fresh stand-in, so neither engine queries a store the other one filled.
+    peer_bin = str(Path(args.peer_python).parent / "arazzo-runner")
+    commands = {
+        "ours_cli": lambda d: best([sys.executable, "-m", "arazzo_runner", "run", str(d), "--inputs",
+                                    json.dumps(inputs)], args.repeat, env),
+        "peer_cli": lambda d: best([peer_bin, "execute-workflow", str(d), "--workflow-id", "track-and-segment",
+                                    "--inputs", json.dumps(inputs)], args.repeat, env),
+        "ours_run": ours_runs,
+        "peer_run": peer_runs,
+    }
+    measured: dict[str, Any] = {}
+    for name, measure in commands.items():
+        with standin_process() as base, tempfile.TemporaryDirectory() as tmp:
+            measured[name] = measure(workspace(base, Path(tmp)))
+    ours_cli, peer_cli = measured["ours_cli"], measured["peer_cli"]
+    ours_run, result = measured["ours_run"]
+    peer = measured["peer_run"]
 
     print(f"Python {sys.version.split()[0]}, peer: Jentic arazzo-runner (same interpreter version), "
           f"{time.strftime('%Y-%m-%d')}\n")
