@@ -22,6 +22,9 @@ def _bind(port: int) -> socket.socket:
     """Bind before starting uvicorn, so ``port=0`` yields a known port and there is no start-up race."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted connections inherit this on Linux. Without it a response written in two parts waits for the
+    # client's delayed ACK: every keep-alive request after the first took 40 ms instead of 1.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         sock.bind((LOOPBACK, port))
     except OSError:
