@@ -22,7 +22,7 @@ typecheck: install
 	$(BIN)/python -m mypy arazzo_runner
 
 lint: install
-	$(BIN)/python -m ruff check arazzo_runner tests standin
+	$(BIN)/python -m ruff check arazzo_runner tests standin benchmarks
 
 test: pytest typecheck lint
 
