@@ -438,15 +438,11 @@ def _sub_workflow_attempt(state: RunState, frame: _Frame, plan: StepPlan, base: 
 
 
 def _context(state: RunState, frame: _Frame) -> ExpressionContext:
-    document = frame.plan.bound.document
-    sources: dict[str, dict[str, Any]] = {}
-    for source in document.source_descriptions:
-        sources[source.name] = {"url": source.url, "type": source.type or ""}
     return ExpressionContext(
         inputs=frame.inputs,
         steps=frame.step_outputs,
         workflows=state.workflows,
-        source_descriptions=sources,
+        source_descriptions=frame.plan.source_fields,
     )
 
 

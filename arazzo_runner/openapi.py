@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from arazzo_runner.errors import LoadError, ResolutionError
 from arazzo_runner.loader import SourceDocument, escape_token, resolve_reference, split_pointer
+
+if TYPE_CHECKING:
+    from arazzo_runner.http.auth import SecurityScheme
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 MAX_REF_HOPS = 64
@@ -86,6 +90,15 @@ class OpenAPISource:
     def url(self) -> str:
         """The absolute URL the description was read from."""
         return self.document.url
+
+    @cached_property
+    def schemes(self) -> Mapping[str, SecurityScheme]:
+        """``security_schemes`` read once into what request building needs (not once per request)."""
+        # Imported here: the http package loads httpx, which validation alone never needs.
+        from arazzo_runner.http.auth import SecurityScheme
+
+        return MappingProxyType({name: SecurityScheme.from_openapi(name, obj)
+                                 for name, obj in self.security_schemes.items()})
 
     def by_operation_id(self, operation_id: str) -> Operation | None:
         """The operation with this operationId, if any."""

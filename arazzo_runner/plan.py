@@ -8,8 +8,10 @@ deliberately broken workflows next to good ones stay usable.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
 
 from arazzo_runner.errors import ArazzoError, Diagnostic, DocumentError, ResolutionError, UsageError
 from arazzo_runner.expressions import parse_condition, parse_expression
@@ -40,6 +42,8 @@ class WorkflowPlan:
     workflow: Workflow
     steps: tuple[StepPlan, ...]
     index: dict[str, int] = field(default_factory=dict)
+    source_fields: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """``$sourceDescriptions.<name>.url|type`` of the workflow's document, built once, read at every step."""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -74,7 +78,10 @@ class Planner:
         else:
             broken = None
         steps = [self._step(bound, step, inherited, success, failure, broken) for step in workflow.steps]
-        return WorkflowPlan(bound, workflow, tuple(steps), {s.step.step_id: i for i, s in enumerate(steps)})
+        sources = MappingProxyType({s.name: MappingProxyType({"url": s.url, "type": s.type or ""})
+                                    for s in bound.document.source_descriptions})
+        return WorkflowPlan(bound, workflow, tuple(steps), {s.step.step_id: i for i, s in enumerate(steps)},
+                            sources)
 
     def _step(self, bound: BoundDocument, step: Step, inherited: Sequence[Parameter], success: Sequence[Action],
               failure: Sequence[Action], broken: ArazzoError | None) -> StepPlan:

@@ -83,8 +83,7 @@ def build_request(
 
     headers: list[tuple[str, str]] = list(serialized.headers)
     cookies: list[tuple[str, str]] = list(serialized.cookies)
-    schemes = {name: SecurityScheme.from_openapi(name, obj) for name, obj in source.security_schemes.items()}
-    auth = plan_auth(source.name, operation.security, schemes, settings.credentials, token_provider)
+    auth = plan_auth(source.name, operation.security, source.schemes, settings.credentials, token_provider)
     headers.extend(auth.headers)
     cookies.extend(auth.cookies)
     if auth.query:
