@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import platform
 import subprocess
 import sys
 import textwrap
@@ -19,13 +20,18 @@ from tests.validation.support import PETS_OPENAPI, brief, file_url, local_only, 
 URL = "file:///work/flows/doc.yaml"
 
 
-@pytest.fixture(params=["libyaml", "pure-python"])
+# ruamel.yaml.clib is a dependency on CPython, so there both composers must be tested; elsewhere only the
+# pure-Python one exists.
+COMPOSERS = ["libyaml", "pure-python"] if platform.python_implementation() == "CPython" else ["pure-python"]
+
+
+@pytest.fixture(params=COMPOSERS)
 def composer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a test once with the libyaml composer (when installed) and once with the pure-Python fallback."""
+    """Run a test with the libyaml composer and with the pure-Python fallback."""
     if request.param == "pure-python":
         monkeypatch.setattr(loader, "_c_loader", lambda: None)
-    elif loader._c_loader() is None:
-        pytest.skip("ruamel.yaml.clib is not installed")
+    else:
+        assert loader._c_loader() is not None, "ruamel.yaml.clib, a CPython dependency, is not installed"
     return str(request.param)
 
 
