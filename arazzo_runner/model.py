@@ -67,6 +67,11 @@ class Parameter(Node):
     value: Any
     in_: str | None
 
+    @property
+    def identity(self) -> tuple[str, str | None]:
+        """What makes two parameters the same: (name, in), header names compared case-insensitively."""
+        return (self.name.lower() if self.in_ == "header" else self.name, self.in_)
+
 
 @dataclass(frozen=True)
 class Reusable(Node):

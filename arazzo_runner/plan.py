@@ -114,10 +114,7 @@ class Planner:
 
 
 def _identity(parameter: Parameter, by_name: bool = False) -> tuple[str, str | None]:
-    if by_name:
-        return (parameter.name, None)
-    name = parameter.name.lower() if parameter.in_ == "header" else parameter.name
-    return (name, parameter.in_)
+    return (parameter.name, None) if by_name else parameter.identity
 
 
 def _merge(step_actions: Sequence[Action], workflow_actions: Sequence[Action]) -> tuple[Action, ...]:

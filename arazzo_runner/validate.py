@@ -259,11 +259,8 @@ class _Checker:
                 yield _Problem(step, target, exc.rule, f"step '{step.step_id}': {exc.message}")
 
     def _parameter_duplicates(self, params: list[Parameter]) -> Iterator[_Problem]:
-        def identity(p: Parameter) -> tuple[str, str | None]:
-            name = p.name.lower() if p.in_ == "header" else p.name
-            return (name, p.in_)
-
-        yield from self._duplicates(params, identity, "name", "duplicate-parameter", "parameter (name, in)")
+        yield from self._duplicates(params, lambda p: p.identity, "name", "duplicate-parameter",
+                                    "parameter (name, in)")
 
     def _action_list(self, workflow: Workflow, actions: list[Action],
                      written: Sequence[Action | Reusable]) -> Iterator[_Problem]:
