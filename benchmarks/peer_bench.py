@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-CASES = ROOT.parent / "shared" / "reference" / "arazzo" / "conformance" / "conditions" / "condition-cases.json"
+CASES = ROOT / "tests" / "data" / "arazzo" / "conformance" / "conditions" / "condition-cases.json"
 
 PEER_CONDITIONS = r'''
 import json, logging, sys

@@ -11,10 +11,12 @@ import pytest
 from openapi_spec_validator import validate
 from ruamel.yaml import YAML
 
+from tests.reference import reference_path
+
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "specs"
 WORKFLOWS = ROOT / "workflows"
-SEEDS = ROOT.parent / "shared" / "seeds" / "extracted"
+SEEDS = reference_path("seeds")
 SPEC_NAMES = ["identity", "ingestion", "query"]
 WORKFLOW_NAMES = ["track-and-segment", "identity-resolve-and-track"]
 
