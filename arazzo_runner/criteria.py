@@ -1,14 +1,17 @@
-"""Criterion evaluation: ``simple``, ``regex``, ``jsonpath`` and ``xpath`` conditions.
+"""Criteria: ``simple``, ``regex``, ``jsonpath`` and ``xpath`` conditions, compiled once and evaluated per step.
 
-:func:`evaluate_criterion` never raises and never passes silently: any problem (bad syntax, a context that
-does not resolve or has the wrong shape, an invalid pattern, malformed XML) yields ``passed=False`` with an
-``error`` message, as Arazzo 1.1 requires.
+:func:`compile_criterion` turns a Criterion Object's fields into a :class:`Criterion` ready to evaluate: the
+condition, its ``context`` expression, a literal regular expression, JSONPath query or XPath expression are
+all parsed at plan time, so a run never parses text. Compilation never raises: a criterion that cannot be
+compiled fails every evaluation with the reason. :meth:`Criterion.evaluate` never raises and never passes
+silently: any problem (a context that does not resolve or has the wrong shape, malformed XML, a query that
+fails) yields ``passed=False`` with an ``error`` message, as Arazzo 1.1 requires.
 
 Choices where Arazzo 1.0.1 is silent:
 
 * ``simple`` ignores ``context``: a simple condition names its own operands (Arazzo PR #499).
-* ``regex`` is Python :func:`re.search` (unanchored; anchor with ``^...$``) over the context value as text:
-  strings as they are, numbers in decimal, booleans ``true``/``false``, other values compact JSON.
+* ``regex`` is Python :func:`re.search` (unanchored; anchor with ``^...$``) over the context value as text
+  (:func:`arazzo_runner.text.to_text`).
 * ``jsonpath`` is RFC 9535 (``jsonpath-rfc9535``); ``draft-goessner-dispatch-jsonpath-00`` is accepted and
   evaluated by the same engine, since Goessner's draft is the informal ancestor of RFC 9535 and no
   maintained Python engine implements it exactly. A criterion passes when the node list is not empty.
@@ -16,29 +19,46 @@ Choices where Arazzo 1.0.1 is silent:
   context must be XML text; documents with a DOCTYPE or ENTITY declaration are refused before parsing
   (entity expansion attacks). A criterion passes on the expression's effective boolean value.
 * In regex/jsonpath/xpath conditions, ``{$expression}`` parts are substituted first (Arazzo 1.1); an
-  embedded expression without a value fails the criterion.
+  embedded expression without a value fails the criterion. Only such conditions are compiled per evaluation.
+
+elementpath and jsonpath_rfc9535 are imported when a criterion of their type is compiled: most workflows use
+neither, and together they would add about 0.1 s to every start.
 """
 
 from __future__ import annotations
 
-import json
-import re
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
-from xml.parsers import expat
 
+from arazzo_runner.criteria_engines import (
+    JSONPATH_VERSIONS,
+    XPATH_PARSERS,
+    CriterionFailure,
+    compile_jsonpath,
+    compile_regex,
+    compile_xpath,
+    json_document,
+    run_jsonpath,
+    run_xpath,
+    xml_document,
+)
 from arazzo_runner.errors import ExpressionError, ExpressionSyntaxError
 from arazzo_runner.expressions import (
     MISSING,
+    Condition,
     ExpressionContext,
+    RuntimeExpression,
+    Template,
     parse_condition,
     parse_expression,
     parse_template,
 )
-from arazzo_runner.expressions.templates import stringify
+from arazzo_runner.text import to_text
+
+__all__ = ["CRITERION_TYPES", "JSONPATH_VERSIONS", "XPATH_PARSERS", "Criterion", "CriterionOutcome",
+           "compile_criterion", "evaluate_criterion"]
 
 
 @dataclass(frozen=True)
@@ -49,173 +69,156 @@ class CriterionOutcome:
     error: str | None = None
 
 
-class _CriterionFailure(Exception):
-    """Internal: a criterion that cannot be evaluated; its message becomes ``CriterionOutcome.error``."""
+_Check = Callable[[Any, ExpressionContext], bool]
+"""Compiled test of a context value (the step's context for ``simple``)."""
 
 
-JSONPATH_VERSIONS = frozenset({"rfc9535", "draft-goessner-dispatch-jsonpath-00"})
-"""Criterion Expression Type versions accepted for ``jsonpath`` (all evaluated as RFC 9535)."""
+@dataclass(frozen=True)
+class Criterion:
+    """A compiled criterion: ``condition`` as written, and what evaluating it needs, parsed."""
 
-XPATH_PARSERS: dict[str, tuple[str, str]] = {
-    "xpath-10": ("elementpath", "XPath1Parser"),
-    "xpath-20": ("elementpath", "XPath2Parser"),
-    "xpath-30": ("elementpath.xpath30", "XPath30Parser"),
-    "xpath-31": ("elementpath.xpath31", "XPath31Parser"),
-}
-"""Criterion Expression Type version -> elementpath parser class name; XPath 3.1 is the default.
+    condition: str
+    type: str
+    check: _Check = field(repr=False, compare=False)
+    context: RuntimeExpression | None = None
+    failure: str | None = None
+    """Why the criterion cannot be evaluated at all (then it always fails with this)."""
 
-elementpath and jsonpath_rfc9535 are imported on first use: most workflows use neither, and together they
-would add about 0.1 s to every start.
-"""
-
-
-def _context_value(context: str | None, ctx: ExpressionContext, kind: str) -> Any:
-    if context is None:
-        raise _CriterionFailure(f"a {kind} criterion needs a context")
-    try:
-        value = parse_expression(context).evaluate(ctx)
-    except ExpressionSyntaxError as exc:
-        raise _CriterionFailure(f"invalid context: {exc}") from None
-    if value is MISSING:
-        raise _CriterionFailure(f"context {context} has no value")
-    if value is None:
-        raise _CriterionFailure(f"context {context} is null")
-    return value
-
-
-def _substitute(condition: str, ctx: ExpressionContext) -> str:
-    return parse_template(condition).render(ctx, strict=True)
-
-
-def _simple(condition: str, context: str | None, ctx: ExpressionContext, version: str | None) -> bool:
-    return parse_condition(condition).evaluate(ctx)
-
-
-@lru_cache(maxsize=512)
-def _compiled_regex(pattern: str) -> re.Pattern[str]:
-    try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise _CriterionFailure(f"invalid regular expression {pattern!r}: {exc}") from None
-
-
-def _regex(condition: str, context: str | None, ctx: ExpressionContext, version: str | None) -> bool:
-    value = _context_value(context, ctx, "regex")
-    return _compiled_regex(_substitute(condition, ctx)).search(stringify(value)) is not None
-
-
-@lru_cache(maxsize=512)
-def _compiled_jsonpath(query: str) -> Any:
-    import jsonpath_rfc9535
-
-    try:
-        return jsonpath_rfc9535.compile(query)
-    except jsonpath_rfc9535.JSONPathError as exc:
-        raise _CriterionFailure(f"invalid JSONPath query {query!r}: {exc}") from None
-
-
-def _json_document(value: Any, context: str) -> Any:
-    if isinstance(value, bytes | bytearray):
-        value = bytes(value).decode("utf-8", "replace")
-    if isinstance(value, str):
+    def evaluate(self, ctx: ExpressionContext) -> CriterionOutcome:
+        """Evaluate against ``ctx``; never raises."""
+        if self.failure is not None:
+            return CriterionOutcome(False, self.failure)
         try:
-            return json.loads(value)
-        except ValueError:
-            raise _CriterionFailure(f"context {context} is not JSON") from None
-    return value
+            value = ctx if self.context is None else self._context_value(ctx)
+            return CriterionOutcome(self.check(value, ctx))
+        except (CriterionFailure, ExpressionError) as exc:
+            return CriterionOutcome(False, str(exc))
+        except Exception as exc:
+            # The contract is "fail, never raise": a library error we did not foresee still fails the criterion.
+            return CriterionOutcome(False, f"{self.type} criterion could not be evaluated: "
+                                           f"{exc.__class__.__name__}: {exc}")
+
+    def _context_value(self, ctx: ExpressionContext) -> Any:
+        assert self.context is not None
+        value = self.context.evaluate(ctx)
+        if value is MISSING:
+            raise CriterionFailure(f"context {self.context} has no value")
+        if value is None:
+            raise CriterionFailure(f"context {self.context} is null")
+        return value
 
 
-def _jsonpath(condition: str, context: str | None, ctx: ExpressionContext, version: str | None) -> bool:
+def compile_criterion(condition: str, *, context: str | None = None, type: str = "simple",
+                      version: str | None = None) -> Criterion:
+    """Compile one Criterion Object (``type`` and ``version`` from its ``type`` field); never raises."""
+    compiler = CRITERION_TYPES.get(type)
+    if compiler is None:
+        known = ", ".join(CRITERION_TYPES)
+        return _failing(condition, type, f"unknown criterion type {type!r} (expected one of {known})")
+    if version is not None and type in ("simple", "regex"):
+        return _failing(condition, type, f"a {type} criterion takes no version (got {version!r})")
+    expression = None
+    if type != "simple":
+        if context is None:
+            return _failing(condition, type, f"a {type} criterion needs a context")
+        try:
+            expression = parse_expression(context)
+        except ExpressionSyntaxError as exc:
+            return _failing(condition, type, f"invalid context: {exc}")
+    try:
+        check = compiler(condition, version, context or "")
+    except (CriterionFailure, ExpressionError) as exc:
+        return _failing(condition, type, str(exc))
+    return Criterion(condition, type, check, expression)
+
+
+def evaluate_criterion(condition: str, ctx: ExpressionContext, *, context: str | None = None,
+                       type: str = "simple", version: str | None = None) -> CriterionOutcome:
+    """Compile and evaluate one criterion against ``ctx``; never raises (see :func:`compile_criterion`)."""
+    return _cached(condition, context, type, version).evaluate(ctx)
+
+
+@lru_cache(maxsize=512)
+def _cached(condition: str, context: str | None, type: str, version: str | None) -> Criterion:
+    return compile_criterion(condition, context=context, type=type, version=version)
+
+
+def _failing(condition: str, type: str, reason: str) -> Criterion:
+    return Criterion(condition, type, _never, failure=reason)
+
+
+def _never(value: Any, ctx: ExpressionContext) -> bool:
+    return False
+
+
+# --- compilers, keyed by the specification's own words -------------------------------------------------
+
+_Prepared = Any
+"""A literal query compiled at plan time, its :class:`CriterionFailure`, or the :class:`Template` to render."""
+
+
+def _prepare(condition: str, compiler: Callable[[str], Any]) -> _Prepared:
+    template = parse_template(condition)
+    if not template.is_literal:
+        return template
+    try:
+        return compiler(condition)
+    except CriterionFailure as exc:
+        return exc  # raised when evaluated, after the context has been checked, as for a templated query
+
+
+def _use(prepared: _Prepared, ctx: ExpressionContext, compiler: Callable[[str], Any]) -> Any:
+    if isinstance(prepared, Template):
+        return compiler(prepared.render(ctx, strict=True))
+    if isinstance(prepared, CriterionFailure):
+        raise CriterionFailure(str(prepared))
+    return prepared
+
+
+def _simple(condition: str, version: str | None, context: str) -> _Check:
+    parsed: Condition = parse_condition(condition)
+    return lambda value, ctx: parsed.evaluate(ctx)
+
+
+def _regex(condition: str, version: str | None, context: str) -> _Check:
+    prepared = _prepare(condition, compile_regex)
+    return lambda value, ctx: _use(prepared, ctx, compile_regex).search(to_text(value)) is not None
+
+
+def _jsonpath(condition: str, version: str | None, context: str) -> _Check:
     if version is not None and version not in JSONPATH_VERSIONS:
-        raise _CriterionFailure(f"unsupported jsonpath version {version!r}")
-    document = _json_document(_context_value(context, ctx, "jsonpath"), str(context))
-    query = _compiled_jsonpath(_substitute(condition, ctx))
-    import jsonpath_rfc9535
+        raise CriterionFailure(f"unsupported jsonpath version {version!r}")
+    prepared = _prepare(condition, compile_jsonpath)
 
-    try:
-        return len(query.find(document)) > 0
-    except jsonpath_rfc9535.JSONPathError as exc:
-        raise _CriterionFailure(f"JSONPath query failed: {exc}") from None
+    def check(value: Any, ctx: ExpressionContext) -> bool:
+        document = json_document(value, context)
+        return run_jsonpath(_use(prepared, ctx, compile_jsonpath), document)
 
-
-def _refuse_declaration(*args: object) -> None:
-    raise _CriterionFailure("XML with a DOCTYPE or ENTITY declaration is refused")
+    return check
 
 
-def _xml_document(value: Any, context: str) -> ElementTree.ElementTree:
-    if isinstance(value, bytes | bytearray):
-        value = bytes(value).decode("utf-8", "replace")
-    if not isinstance(value, str):
-        raise _CriterionFailure(f"context {context} is not XML text")
-    # A first expat pass that stops at any declaration, so entities are never expanded.
-    guard = expat.ParserCreate()
-    guard.StartDoctypeDeclHandler = _refuse_declaration
-    guard.EntityDeclHandler = _refuse_declaration
-    try:
-        guard.Parse(value, True)
-        return ElementTree.ElementTree(ElementTree.fromstring(value))
-    except (expat.ExpatError, ElementTree.ParseError) as exc:
-        raise _CriterionFailure(f"context {context} is not well-formed XML: {exc}") from None
+def _xpath(condition: str, version: str | None, context: str) -> _Check:
+    chosen = version or "xpath-31"
+    if chosen not in XPATH_PARSERS:
+        raise CriterionFailure(f"unsupported xpath version {chosen!r}")
+
+    def parse(expression: str) -> Any:
+        return compile_xpath(chosen, expression)
+
+    prepared = _prepare(condition, parse)
+
+    def check(value: Any, ctx: ExpressionContext) -> bool:
+        document = xml_document(value, context)
+        expression = prepared.render(ctx, strict=True) if isinstance(prepared, Template) else condition
+        return run_xpath(_use(prepared, ctx, parse), document, expression)
+
+    return check
 
 
-@lru_cache(maxsize=256)
-def _compiled_xpath(version: str, expression: str) -> Any:
-    import importlib
-
-    module, name = XPATH_PARSERS[version]
-    return getattr(importlib.import_module(module), name)().parse(expression)
-
-
-def _xpath(condition: str, context: str | None, ctx: ExpressionContext, version: str | None) -> bool:
-    version = version or "xpath-31"
-    if version not in XPATH_PARSERS:
-        raise _CriterionFailure(f"unsupported xpath version {version!r}")
-    document = _xml_document(_context_value(context, ctx, "xpath"), str(context))
-    expression = _substitute(condition, ctx)
-    import elementpath
-
-    try:
-        token = _compiled_xpath(version, expression)
-        return bool(token.boolean_value(token.evaluate(elementpath.XPathContext(document))))
-    except elementpath.ElementPathError as exc:
-        raise _CriterionFailure(f"XPath expression {expression!r} failed: {exc}") from None
-
-
-_Evaluator = Callable[[str, str | None, ExpressionContext, str | None], bool]
-
-CRITERION_TYPES: dict[str, _Evaluator] = {
+CRITERION_TYPES: dict[str, Callable[[str, str | None, str], _Check]] = {
     "simple": _simple,
     "regex": _regex,
     "jsonpath": _jsonpath,
     "xpath": _xpath,
 }
-"""Criterion ``type`` -> evaluator, keyed by the specification's own words."""
-
-
-def evaluate_criterion(
-    condition: str,
-    ctx: ExpressionContext,
-    *,
-    context: str | None = None,
-    type: str = "simple",
-    version: str | None = None,
-) -> CriterionOutcome:
-    """Evaluate one Criterion Object against ``ctx``; never raises.
-
-    ``context`` is the criterion's ``context`` runtime expression; ``type`` and ``version`` come from the
-    ``type`` field (a string, or a Criterion Expression Type Object's ``type`` and ``version``).
-    """
-    evaluator = CRITERION_TYPES.get(type)
-    if evaluator is None:
-        known = ", ".join(CRITERION_TYPES)
-        return CriterionOutcome(False, f"unknown criterion type {type!r} (expected one of {known})")
-    if version is not None and type in ("simple", "regex"):
-        return CriterionOutcome(False, f"a {type} criterion takes no version (got {version!r})")
-    try:
-        return CriterionOutcome(evaluator(condition, context, ctx, version))
-    except (_CriterionFailure, ExpressionError) as exc:
-        return CriterionOutcome(False, str(exc))
-    except Exception as exc:
-        # The contract is "fail, never raise": a library error we did not foresee still fails the criterion.
-        name = exc.__class__.__name__
-        return CriterionOutcome(False, f"{type} criterion could not be evaluated: {name}: {exc}")
+"""Criterion ``type`` -> compiler, keyed by the specification's own words."""

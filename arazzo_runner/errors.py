@@ -43,6 +43,19 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True)
+class Hint:
+    """What the caller can supply to fix a problem, for a front end to phrase in its own terms.
+
+    ``option`` is one of ``server`` (a base URL for source description ``subject``), ``auth`` (a credential
+    for ``subject`` = ``SOURCE.SCHEME``) or ``workflow`` (which workflow to run; ``subject`` lists the ids).
+    The engine's messages never name command-line flags; the CLI and the pytest plugin add their own.
+    """
+
+    option: Literal["server", "auth", "workflow"]
+    subject: str
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem found in a document, with a stable kebab-case rule id."""
 
@@ -56,12 +69,13 @@ class Diagnostic:
 
 
 class ArazzoError(Exception):
-    """Root of every error raised by arazzo_runner."""
+    """Root of every error raised by arazzo_runner; ``hint`` says what the caller could supply to fix it."""
 
-    def __init__(self, message: str, location: Location | None = None) -> None:
+    def __init__(self, message: str, location: Location | None = None, hint: Hint | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.location = location
+        self.hint = hint
 
     def __str__(self) -> str:
         if self.location is None:
@@ -75,6 +89,13 @@ class LoadError(ArazzoError):
     def __init__(self, message: str, location: Location | None = None, rule: str = "load-error") -> None:
         super().__init__(message, location)
         self.rule = rule
+
+    def diagnostic(self) -> Diagnostic | None:
+        """The problem as a diagnostic when it lies *in* a document that was read (malformed text), else ``None``
+        (the document could not be read at all: a usage problem, not a finding)."""
+        if self.rule != "malformed-document" or self.location is None:
+            return None
+        return Diagnostic("error", self.rule, self.message, self.location)
 
 
 class DocumentError(ArazzoError):
@@ -146,6 +167,7 @@ class UsageError(ArazzoError):
 class ExecutionError(ArazzoError):
     """A run could not go on: a budget ran out, a cycle was found, or a target could not be reached."""
 
-    def __init__(self, message: str, location: Location | None = None, rule: str = "execution-error") -> None:
-        super().__init__(message, location)
+    def __init__(self, message: str, location: Location | None = None, rule: str = "execution-error",
+                 hint: Hint | None = None) -> None:
+        super().__init__(message, location, hint)
         self.rule = rule

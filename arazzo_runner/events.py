@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from arazzo_runner.errors import Hint
+
 RunStatus = Literal["succeeded", "failed", "ended", "transferred"]
 StepStatus = Literal["succeeded", "failed"]
 
@@ -47,6 +49,8 @@ class StepResult:
     error: str | None = None
     warnings: tuple[str, ...] = ()
     sub_run: RunResult | None = None
+    hint: Hint | None = None
+    """What the caller could supply to fix the step's error (a server URL, a credential)."""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (the ``steps`` entries of ``--format json``)."""
@@ -185,10 +189,22 @@ class ActionTaken(Event):
 
 @dataclass(frozen=True)
 class RunWarning(Event):
-    """Something worth telling that does not stop the run."""
+    """Something worth telling that does not stop the run; ``hint`` says what the caller could supply."""
 
     step_id: str = ""
     message: str = ""
+    hint: Hint | None = None
+
+
+@dataclass(frozen=True)
+class CredentialObtained(Event):
+    """A secret came into being during the run (an OAuth2 access token): outputs must mask it too.
+
+    ``secret`` is never part of the event's ``repr``.
+    """
+
+    step_id: str = ""
+    secret: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)

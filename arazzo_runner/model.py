@@ -12,10 +12,14 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
-from arazzo_runner.errors import Location
-from arazzo_runner.loader import SourceDocument, escape_token
+from arazzo_runner.errors import Diagnostic, Location, Severity
+from arazzo_runner.loader import SourceDocument
+from arazzo_runner.pointer import child as child_pointer
+from arazzo_runner.text import header_key
 
 ActionKind = Literal["success", "failure"]
+Field = str | tuple[str, ...] | None
+"""A field of a node (``"stepId"``), a path below it (``("outputs", "a/b")``, unescaped), or the node itself."""
 
 
 def _empty() -> Mapping[str, Any]:
@@ -36,8 +40,12 @@ class Node:
 
     def field_location(self, *names: str) -> Location:
         """Location of a field of this object, or of a member below it (``"outputs", "petId"``)."""
-        relative = "".join(f"/{escape_token(name)}" for name in names)
-        return self.document.location(f"{self.pointer}{relative}")
+        return self.document.location(child_pointer(self.pointer, *names))
+
+    def diagnostic(self, where: Field, rule: str, message: str, severity: Severity = "error") -> Diagnostic:
+        """A problem of this object, located at the field ``where`` (or at the object itself for ``None``)."""
+        names = (where,) if isinstance(where, str) else where or ()
+        return Diagnostic(severity, rule, message, self.field_location(*names) if names else self.location)
 
 
 @dataclass(frozen=True)
@@ -70,7 +78,7 @@ class Parameter(Node):
     @property
     def identity(self) -> tuple[str, str | None]:
         """What makes two parameters the same: (name, in), header names compared case-insensitively."""
-        return (self.name.lower() if self.in_ == "header" else self.name, self.in_)
+        return (header_key(self.name) if self.in_ == "header" else self.name, self.in_)
 
 
 @dataclass(frozen=True)
@@ -247,7 +255,7 @@ class _Builder:
     def named(self, components: dict[str, Any], key: str, make: Any) -> Mapping[str, Any]:
         entries = _obj(components.get(key))
         return MappingProxyType({
-            name: make(f"/components/{key}/{escape_token(name)}", _obj(value)) for name, value in entries.items()
+            name: make(child_pointer("/components", key, name), _obj(value)) for name, value in entries.items()
         })
 
     def workflow(self, pointer: str, data: dict[str, Any]) -> Workflow:

@@ -1,4 +1,5 @@
-"""Walking into JSON-like values: RFC 6901 pointers, dotted names, header names, condition accessors.
+"""Walking into JSON-like values: RFC 6901 pointers (:mod:`arazzo_runner.pointer`), dotted names, header
+names, condition accessors.
 
 Every function returns :data:`MISSING` instead of raising when the path leads nowhere (absent key, index out
 of range, a step into a scalar).
@@ -7,19 +8,11 @@ of range, a step into a scalar).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from typing import Any
 
+from arazzo_runner import pointer
 from arazzo_runner.expressions.missing import MISSING
-
-
-@lru_cache(maxsize=1024)
-def pointer_tokens(pointer: str) -> tuple[str, ...]:
-    """Split an already validated RFC 6901 pointer (``""`` or ``/a/b~1c``) into unescaped reference tokens."""
-    if pointer == "":
-        return ()
-    # ~1 before ~0, so that "~01" decodes to "~1" and not to "/" (RFC 6901 section 4).
-    return tuple(token.replace("~1", "/").replace("~0", "~") for token in pointer[1:].split("/"))
+from arazzo_runner.text import header_key
 
 
 def is_array(value: Any) -> bool:
@@ -27,34 +20,16 @@ def is_array(value: Any) -> bool:
     return isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray)
 
 
-def _array_index(token: str) -> int | None:
-    """The RFC 6901 array index of ``token`` (decimal, no leading zero), or ``None``."""
-    if not token.isascii() or not token.isdigit() or (len(token) > 1 and token[0] == "0"):
-        return None
-    # No array is that long, and int() refuses very long digit strings.
-    return int(token) if len(token) <= 18 else None
-
-
 def child(value: Any, token: str) -> Any:
     """One step down: a member of an object, or the element of an array at a decimal ``token``."""
-    if isinstance(value, Mapping):
-        return value.get(token, MISSING)
-    if is_array(value):
-        index = _array_index(token)
-        if index is not None and index < len(value):
-            return value[index]
-    return MISSING
+    return pointer.resolve(value, (token,), MISSING)
 
 
-def resolve_pointer(value: Any, pointer: str | None) -> Any:
-    """The value at ``pointer`` inside ``value``; ``None`` means the whole value."""
-    if pointer is None or value is MISSING:
+def resolve_pointer(value: Any, text: str | None) -> Any:
+    """The value at the JSON Pointer ``text`` inside ``value``; ``None`` means the whole value."""
+    if text is None or value is MISSING:
         return value
-    for token in pointer_tokens(pointer):
-        value = child(value, token)
-        if value is MISSING:
-            break
-    return value
+    return pointer.resolve(value, text, MISSING)
 
 
 def lookup_name(mapping: Any, name: str) -> Any:
@@ -83,9 +58,9 @@ def lookup_header(headers: Mapping[str, Any], name: str) -> Any:
     """A header value by case-insensitive name (RFC 9110), whatever the case of the keys in ``headers``."""
     if name in headers:
         return headers[name]
-    folded = name.casefold()
+    wanted = header_key(name)
     for key, value in headers.items():
-        if key.casefold() == folded:
+        if header_key(key) == wanted:
             return value
     return MISSING
 

@@ -9,7 +9,6 @@ written. Because names and pointers never contain ``{`` or ``}``, an embedded ex
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,28 +19,12 @@ from arazzo_runner.expressions.ast import RuntimeExpression
 from arazzo_runner.expressions.context import ExpressionContext
 from arazzo_runner.expressions.missing import MISSING
 from arazzo_runner.expressions.parser import is_runtime_expression, parse_expression
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, bytes | bytearray):
-        return bytes(value).decode("utf-8", "replace")
-    if isinstance(value, Mapping):
-        return dict(value)
-    if isinstance(value, tuple | set | frozenset):
-        return list(value)
-    return str(value)
+from arazzo_runner.text import to_text
 
 
 def stringify(value: Any) -> str:
-    """How an embedded value reads in text: ``null``/missing as ``""``, strings as they are, booleans as
-    ``true``/``false``, numbers as JSON numbers, objects and arrays as compact JSON."""
-    if value is None or value is MISSING:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bytes | bytearray):
-        return bytes(value).decode("utf-8", "replace")
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=_json_default)
+    """How an embedded value reads in text: missing as ``""``, otherwise :func:`arazzo_runner.text.to_text`."""
+    return "" if value is MISSING else to_text(value)
 
 
 @dataclass(frozen=True)

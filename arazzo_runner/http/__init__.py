@@ -1,7 +1,8 @@
 """Building HTTP requests from OpenAPI descriptions: parameters, URLs, bodies and credentials.
 
-Pure and model-free: these modules import only the standard library, ``httpx`` and
-:mod:`arazzo_runner.errors`, take plain values, and raise :class:`~arazzo_runner.errors.ExecutionError` for
+Pure and model-free: these modules import only the standard library, ``httpx`` and the engine's bottom layer
+(:mod:`~arazzo_runner.errors`, :mod:`~arazzo_runner.text`, :mod:`~arazzo_runner.pointer`,
+:mod:`~arazzo_runner.redaction`), take plain values, and raise :class:`~arazzo_runner.errors.ExecutionError` for
 anything that cannot be put on the wire. ``params`` serializes parameters and joins URLs, ``bodies`` encodes
 payloads and decodes responses, ``replacements`` edits payloads at JSON Pointer / XPath targets, ``auth``
 plans credentials and ``oauth2`` fetches client-credentials tokens.
@@ -9,13 +10,17 @@ plans credentials and ``oauth2`` fetches client-credentials tokens.
 
 from __future__ import annotations
 
+from arazzo_runner.http._encoding import media_essence
 from arazzo_runner.http.auth import (
+    AuthChoice,
     AuthPlan,
     CredentialStore,
     SecurityScheme,
+    TokenRequest,
+    apply_auth,
+    choose_requirement,
     credential_env_var,
     plan_auth,
-    redact,
 )
 from arazzo_runner.http.bodies import decode_body, decode_body_with_note, encode_body, media_kind
 from arazzo_runner.http.oauth2 import OAuth2TokenCache
@@ -29,23 +34,27 @@ from arazzo_runner.http.replacements import apply_replacements
 from arazzo_runner.http.urls import build_url, expand_path, resolve_server_url
 
 __all__ = [
+    "AuthChoice",
     "AuthPlan",
     "CredentialStore",
     "OAuth2TokenCache",
     "ParameterSpec",
     "SecurityScheme",
     "SerializedParameters",
+    "TokenRequest",
+    "apply_auth",
     "apply_replacements",
     "build_url",
+    "choose_requirement",
     "credential_env_var",
     "decode_body",
     "decode_body_with_note",
     "encode_body",
     "expand_path",
     "format_cookie_header",
+    "media_essence",
     "media_kind",
     "plan_auth",
-    "redact",
     "resolve_server_url",
     "serialize_parameters",
 ]

@@ -30,8 +30,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from arazzo_runner.errors import ExecutionError, UsageError
-from arazzo_runner.http._encoding import quote_strict, redact
+from arazzo_runner.http._encoding import quote_strict
 from arazzo_runner.http.oauth2 import OAuth2TokenCache
+from arazzo_runner.redaction import Redactor
 
 __all__ = [
     "AuthPlan",
@@ -40,7 +41,6 @@ __all__ = [
     "SecurityScheme",
     "credential_env_var",
     "plan_auth",
-    "redact",
 ]
 
 ENV_PREFIX = "ARAZZO_AUTH_"
@@ -127,12 +127,6 @@ class CredentialStore:
     ) -> None:
         self._explicit = dict(explicit or {})
         self._environ: Mapping[str, str] = os.environ if environ is None else environ
-        self._derived: list[str] = []
-
-    def remember(self, secret: str) -> None:
-        """Add a secret obtained during a run (an OAuth2 access token) to what :meth:`secrets` returns."""
-        if secret and secret not in self._derived:
-            self._derived.append(secret)
 
     @classmethod
     def from_cli(cls, arguments: Iterable[str], environ: Mapping[str, str] | None = None) -> CredentialStore:
@@ -155,20 +149,14 @@ class CredentialStore:
         return value if value is not None else self._environ.get(credential_env_var(source, scheme))
 
     def secrets(self) -> tuple[str, ...]:
-        """Every secret text this store could put on the wire, for :func:`redact`.
+        """Every credential value this store holds (explicit and ``ARAZZO_AUTH_*``), for a redactor."""
+        values = [*self._explicit.values(),
+                  *(value for name, value in self._environ.items() if name.startswith(ENV_PREFIX))]
+        return tuple(dict.fromkeys(value for value in values if value))
 
-        Besides each value: the part after the first ``:`` (a password or client secret) and the base64 of
-        the whole value (what HTTP basic sends).
-        """
-        values = list(self._explicit.values())
-        values += [value for name, value in self._environ.items() if name.startswith(ENV_PREFIX)]
-        found: list[str] = []
-        for value in values:
-            secret = value.partition(":")[2]
-            found += [value, secret, base64.b64encode(value.encode("utf-8")).decode("ascii"),
-                      quote_strict(value), quote_strict(secret)]  # as a query or cookie value shows it
-        found += self._derived
-        return tuple(dict.fromkeys(text for text in found if text))
+    def redactor(self) -> Redactor:
+        """A :class:`~arazzo_runner.redaction.Redactor` of every form of every credential held here."""
+        return Redactor(self.secrets())
 
     def __repr__(self) -> str:
         count = sum(1 for name in self._environ if name.startswith(ENV_PREFIX))
@@ -178,6 +166,38 @@ class CredentialStore:
     __str__ = __repr__
 
 
+@dataclass(frozen=True, repr=False)
+class TokenRequest:
+    """An OAuth2 client-credentials token a request needs; ``key`` identifies the token (never the secret)."""
+
+    token_url: str
+    client_id: str
+    client_secret: str
+    scopes: tuple[str, ...]
+
+    @property
+    def key(self) -> tuple[str, str, tuple[str, ...]]:
+        """What a fetched token is cached by: token URL, client id and the (sorted) scopes."""
+        return self.token_url, self.client_id, tuple(sorted(set(self.scopes)))
+
+    def __repr__(self) -> str:
+        return f"TokenRequest({self.token_url!r}, client_id={self.client_id!r}, scopes={list(self.scopes)})"
+
+
+@dataclass(frozen=True)
+class AuthChoice:
+    """The security requirement a request satisfies (``None``: none, the request goes without credentials).
+
+    ``tokens`` lists the OAuth2 tokens it needs, to be fetched before the request is built.
+    """
+
+    source: str
+    requirement: Mapping[str, Sequence[str]] | None
+    missing: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    tokens: tuple[TokenRequest, ...] = ()
+
+
 @dataclass
 class _Draft:
     headers: list[tuple[str, str]]
@@ -185,20 +205,23 @@ class _Draft:
     cookies: list[tuple[str, str]]
 
 
-def plan_auth(
+Tokens = Mapping[tuple[str, str, tuple[str, ...]], str]
+"""Fetched tokens by :attr:`TokenRequest.key`."""
+
+
+def choose_requirement(
     source: str,
     requirements: Sequence[Mapping[str, Sequence[str]]],
     schemes: Mapping[str, SecurityScheme],
     credentials: CredentialStore,
-    token_provider: TokenProvider,
-) -> AuthPlan:
-    """Choose the security requirement to satisfy and say what to send, with OpenAPI semantics.
+) -> AuthChoice:
+    """Choose the security requirement to satisfy, with OpenAPI semantics.
 
-    Requirements are alternatives: the first whose schemes all have credentials is used (a token is fetched
+    Requirements are alternatives: the first whose schemes all have credentials is used (tokens are needed
     only for the chosen one). An empty requirement ``{}`` allows an anonymous call; it is used only when no
     other alternative can be satisfied, so optional auth still sends credentials when there are some. When
     nothing can be satisfied the request goes without credentials and ``missing`` lists every
-    ``SOURCE.SCHEME`` that lacked one. Errors of the token provider propagate.
+    ``SOURCE.SCHEME`` that lacked one.
     """
     missing: list[str] = []
     notes: list[str] = []
@@ -215,11 +238,62 @@ def plan_auth(
             if reason is not None or credentials.get(source, name) is None:
                 lacking.append(f"{source}.{name}")
         if not lacking:
-            return _apply(source, requirement, schemes, credentials, token_provider)
+            return AuthChoice(source, requirement, tokens=_tokens(source, requirement, schemes, credentials))
         missing += lacking
     if anonymous:
-        return AuthPlan((), (), (), ())
-    return AuthPlan((), (), (), tuple(dict.fromkeys(missing)), tuple(dict.fromkeys(notes)))
+        return AuthChoice(source, None)
+    return AuthChoice(source, None, tuple(dict.fromkeys(missing)), tuple(dict.fromkeys(notes)))
+
+
+def apply_auth(choice: AuthChoice, schemes: Mapping[str, SecurityScheme], credentials: CredentialStore,
+               tokens: Tokens) -> AuthPlan:
+    """What to send for ``choice``, with the OAuth2 ``tokens`` it needed already fetched."""
+    if choice.requirement is None:
+        return AuthPlan((), (), (), choice.missing, choice.notes)
+    draft = _Draft([], [], [])
+    for name, scopes in choice.requirement.items():
+        scheme = replace(schemes[name], scopes=tuple(scopes))
+        value = credentials.get(choice.source, name) or ""
+        _APPLIERS[scheme.type](draft, scheme, value, f"{choice.source}.{name}", tokens)
+    return AuthPlan(tuple(draft.headers), tuple(draft.query), tuple(draft.cookies), ())
+
+
+def plan_auth(
+    source: str,
+    requirements: Sequence[Mapping[str, Sequence[str]]],
+    schemes: Mapping[str, SecurityScheme],
+    credentials: CredentialStore,
+    token_provider: TokenProvider,
+) -> AuthPlan:
+    """Choose and apply in one call, fetching tokens synchronously with ``token_provider``.
+
+    Errors of the token provider propagate.
+    """
+    choice = choose_requirement(source, requirements, schemes, credentials)
+    fetched = {request.key: token_provider(_scheme_for(schemes, choice, request), request.client_id,
+                                           request.client_secret) for request in choice.tokens}
+    return apply_auth(choice, schemes, credentials, fetched)
+
+
+def _tokens(source: str, requirement: Mapping[str, Sequence[str]], schemes: Mapping[str, SecurityScheme],
+            credentials: CredentialStore) -> tuple[TokenRequest, ...]:
+    found = []
+    for name, scopes in requirement.items():
+        scheme = schemes[name]
+        if scheme.type == "oauth2" and scheme.token_url:
+            value = credentials.get(source, name) or ""
+            client_id, client_secret = _split_pair(value, f"{source}.{name}", "client_id:client_secret")
+            found.append(TokenRequest(scheme.token_url, client_id, client_secret, tuple(scopes)))
+    return tuple(found)
+
+
+def _scheme_for(schemes: Mapping[str, SecurityScheme], choice: AuthChoice, request: TokenRequest) -> SecurityScheme:
+    assert choice.requirement is not None
+    for name, scopes in choice.requirement.items():
+        scheme = schemes[name]
+        if scheme.token_url == request.token_url and tuple(scopes) == request.scopes:
+            return replace(scheme, scopes=tuple(scopes))
+    raise AssertionError("unreachable: every token request comes from the chosen requirement")
 
 
 def _unusable_reason(scheme: SecurityScheme | None) -> str | None:
@@ -236,21 +310,6 @@ def _unusable_reason(scheme: SecurityScheme | None) -> str | None:
     return None
 
 
-def _apply(
-    source: str,
-    requirement: Mapping[str, Sequence[str]],
-    schemes: Mapping[str, SecurityScheme],
-    credentials: CredentialStore,
-    token_provider: TokenProvider,
-) -> AuthPlan:
-    draft = _Draft([], [], [])
-    for name, scopes in requirement.items():
-        scheme = replace(schemes[name], scopes=tuple(scopes))
-        value = credentials.get(source, name) or ""
-        _APPLIERS[scheme.type](draft, scheme, value, f"{source}.{name}", token_provider)
-    return AuthPlan(tuple(draft.headers), tuple(draft.query), tuple(draft.cookies), ())
-
-
 def _split_pair(value: str, key: str, shape: str) -> tuple[str, str]:
     first, sep, second = value.partition(":")
     if not sep:
@@ -258,7 +317,7 @@ def _split_pair(value: str, key: str, shape: str) -> tuple[str, str]:
     return first, second
 
 
-def _api_key(draft: _Draft, scheme: SecurityScheme, value: str, key: str, tokens: TokenProvider) -> None:
+def _api_key(draft: _Draft, scheme: SecurityScheme, value: str, key: str, tokens: Tokens) -> None:
     name = scheme.parameter_name or ""
     if scheme.location == "header":
         draft.headers.append((name, _header_safe(value, key)))
@@ -276,7 +335,7 @@ def _header_safe(value: str, key: str) -> str:
     return value
 
 
-def _http(draft: _Draft, scheme: SecurityScheme, value: str, key: str, tokens: TokenProvider) -> None:
+def _http(draft: _Draft, scheme: SecurityScheme, value: str, key: str, tokens: Tokens) -> None:
     if scheme.scheme == "basic":
         _split_pair(value, key, "user:password")
         encoded = base64.b64encode(value.encode("utf-8")).decode("ascii")
@@ -285,16 +344,16 @@ def _http(draft: _Draft, scheme: SecurityScheme, value: str, key: str, tokens: T
         draft.headers.append(("Authorization", f"Bearer {_header_safe(value, key)}"))
 
 
-def _oauth2(draft: _Draft, scheme: SecurityScheme, value: str, key: str, tokens: TokenProvider) -> None:
+def _oauth2(draft: _Draft, scheme: SecurityScheme, value: str, key: str, tokens: Tokens) -> None:
     token = value
     if scheme.token_url:
         client_id, client_secret = _split_pair(value, key, "client_id:client_secret")
-        token = tokens(scheme, client_id, client_secret)
+        token = tokens[TokenRequest(scheme.token_url, client_id, client_secret, scheme.scopes).key]
     draft.headers.append(("Authorization", f"Bearer {_header_safe(token, key)}"))
 
 
 # Keyed by the Security Scheme Object's own `type` words; a type absent here is reported as unsupported.
-_APPLIERS: Mapping[str, Callable[[_Draft, SecurityScheme, str, str, TokenProvider], None]] = {
+_APPLIERS: Mapping[str, Callable[[_Draft, SecurityScheme, str, str, Tokens], None]] = {
     "apiKey": _api_key,
     "http": _http,
     "oauth2": _oauth2,

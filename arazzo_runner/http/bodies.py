@@ -32,8 +32,9 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from arazzo_runner.errors import ExecutionError
-from arazzo_runner.http._encoding import is_json_media, media_essence, media_param, to_json, to_text
+from arazzo_runner.http._encoding import is_json_media, media_essence, media_param
 from arazzo_runner.http.replacements import apply_replacements
+from arazzo_runner.text import to_json, to_text
 
 __all__ = ["apply_replacements", "decode_body", "decode_body_with_note", "encode_body", "media_kind"]
 

@@ -13,7 +13,7 @@ from urllib.parse import quote_plus
 import httpx
 
 from arazzo_runner.errors import ExecutionError
-from arazzo_runner.http._encoding import redact
+from arazzo_runner.redaction import Redactor
 
 __all__ = ["OAuth2TokenCache"]
 
@@ -179,7 +179,7 @@ def _request_parts(
 
 
 def _parse(url: str, response: httpx.Response, secret: str) -> tuple[str, float | None]:
-    secrets = (secret, quote_plus(secret))
+    redact = Redactor([secret])
     body: Any = None
     try:
         body = response.json()
@@ -193,7 +193,7 @@ def _parse(url: str, response: httpx.Response, secret: str) -> tuple[str, float 
             described = body.get("error_description")
             detail = f": {body['error']}" + (f" ({described})" if isinstance(described, str) else "")
         message = f"token request to {url} failed with HTTP {response.status_code}{detail}"
-        raise ExecutionError(redact(message, secrets), rule=_RULE)
+        raise ExecutionError(redact(message), rule=_RULE)
     token = body.get("access_token") if isinstance(body, dict) else None
     if not isinstance(token, str) or not token:
         raise ExecutionError(f"token endpoint {url} returned no access_token", rule=_RULE)
@@ -213,4 +213,4 @@ def _seconds(value: Any) -> float | None:
 
 def _transport_error(url: str, exc: Exception, secret: str) -> ExecutionError:
     message = f"token request to {url} failed: {type(exc).__name__}: {exc}"
-    return ExecutionError(redact(message, (secret, quote_plus(secret))), rule=_RULE)
+    return ExecutionError(Redactor([secret])(message), rule=_RULE)

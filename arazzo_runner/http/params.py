@@ -34,8 +34,9 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from arazzo_runner.errors import ExecutionError
-from arazzo_runner.http._encoding import is_json_media, quote_reserved, quote_strict, to_json, to_text
+from arazzo_runner.http._encoding import is_json_media, quote_reserved, quote_strict
 from arazzo_runner.http.urls import build_url, expand_path, resolve_server_url
+from arazzo_runner.text import to_json, to_text
 
 __all__ = [
     "ParameterLocation",

@@ -23,8 +23,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from arazzo_runner.errors import ExecutionError
-from arazzo_runner.http._encoding import to_text
+from arazzo_runner import pointer
+from arazzo_runner.errors import ExecutionError, ResolutionError
+from arazzo_runner.text import to_text
 
 __all__ = ["apply_replacements"]
 
@@ -68,27 +69,30 @@ def _thaw(value: Any) -> Any:
 
 
 def _set_pointer(document: Any, target: str, value: Any) -> Any:
-    pointer = target[1:] if target.startswith("#") else target
-    if pointer == "":
+    text = target[1:] if target.startswith("#") else target
+    if text == "":
         return value
-    if not pointer.startswith("/"):
+    if not text.startswith("/"):
         raise ExecutionError(f"replacement target '{target}' is not a JSON Pointer (it must start with '/')")
-    tokens = [token.replace("~1", "/").replace("~0", "~") for token in pointer[1:].split("/")]
+    try:
+        tokens = pointer.parse(text)
+    except ResolutionError as exc:
+        raise ExecutionError(f"replacement target '{target}': {exc.message}") from None
     node = document
-    walked = ""
-    for token in tokens[:-1]:
-        node = _child(node, token, target, walked)
-        walked += "/" + token
+    for depth, token in enumerate(tokens[:-1]):
+        node = pointer.resolve(node, (token,), _ABSENT)
+        if node is _ABSENT:
+            walked = pointer.join(tokens[: depth + 1])
+            raise ExecutionError(f"replacement target '{target}': parent '{walked}' does not exist in the payload")
     last = tokens[-1]
-    where = walked or "the payload root"
-    index = _index(last)
+    where = pointer.join(tokens[:-1]) or "the payload root"
     if isinstance(node, dict):
         node[last] = value
     elif isinstance(node, list):
         if last == "-":
             node.append(value)
-        elif index is not None and index < len(node):
-            node[index] = value
+        elif pointer.resolve(node, (last,), _ABSENT) is not _ABSENT:
+            node[int(last)] = value
         else:
             raise ExecutionError(
                 f"replacement target '{target}': index '{last}' is not in the array at {where} "
@@ -102,22 +106,7 @@ def _set_pointer(document: Any, target: str, value: Any) -> Any:
     return document
 
 
-def _child(node: Any, token: str, target: str, walked: str) -> Any:
-    if isinstance(node, dict) and token in node:
-        return node[token]
-    index = _index(token) if isinstance(node, list) else None
-    if isinstance(node, list) and index is not None and index < len(node):
-        return node[index]
-    raise ExecutionError(
-        f"replacement target '{target}': parent '{walked}/{token}' does not exist in the payload"
-    )
-
-
-def _index(token: str) -> int | None:
-    # RFC 6901: array indexes are decimal with no leading zeros.
-    if token == "0" or (token.isdigit() and token.isascii() and not token.startswith("0")):
-        return int(token)
-    return None
+_ABSENT = object()
 
 
 def _describe(node: Any) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from arazzo_runner.cli_run import parse_inputs
+from arazzo_runner.cli.run import parse_inputs
 from arazzo_runner.errors import UsageError
 
 

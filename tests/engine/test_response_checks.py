@@ -53,8 +53,8 @@ def run(document: Path, response: httpx.Response, strict: bool) -> Any:
 
 @pytest.mark.parametrize(("response", "problem"), [
     (httpx.Response(200, json={"id": "seven", "name": "Rex"}),
-     "response body at id: 'seven' is not of type 'integer'"),
-    (httpx.Response(200, json={"id": 7}), "response body at (root): 'name' is a required property"),
+     'response body at id: "seven" is not of type "integer"'),
+    (httpx.Response(200, json={"id": 7}), 'response body at (root): "name" is a required property'),
     (httpx.Response(500, json={}), "status 500 is not declared by GET /pets/{id} (api: getPet) (declared: 200, 4XX)"),
     (httpx.Response(200, text="<pet/>", headers={"content-type": "application/xml"}),
      "content type application/xml is not declared for status 200"),

@@ -55,7 +55,7 @@ def test_several_workflows_without_workflow_flag_names_the_choices(
 
     assert code == 2
     assert capsys.readouterr().err.strip() == (
-        "error: the document has 2 workflows; choose one with --workflow: first, second")
+        "error: the document has 2 workflows; choose one: first, second (pass --workflow ID)")
 
 
 def test_unknown_workflow_is_a_usage_error(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:

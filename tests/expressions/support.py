@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from arazzo_runner import pointer
 from arazzo_runner.expressions import (
     MISSING,
     ExpressionContext,
@@ -13,7 +14,6 @@ from arazzo_runner.expressions import (
     ResponseData,
     parse_expression,
 )
-from arazzo_runner.expressions.navigate import pointer_tokens
 from tests.reference import reference_path
 
 
@@ -33,9 +33,9 @@ def case_id(text: str) -> str:
     return text if text else "<empty>"
 
 
-def _nest(pointer: str | None, value: Any) -> Any:
+def _nest(expression_pointer: str | None, value: Any) -> Any:
     """The smallest document in which ``pointer`` leads to ``value``."""
-    for token in reversed(pointer_tokens(pointer or "")):
+    for token in reversed(pointer.parse(expression_pointer or "")):
         value = [None] * int(token) + [value] if token.isdigit() else {token: value}
     return value
 

@@ -98,11 +98,11 @@ def test_missing_required_input_is_refused_before_any_request(docs: Documents, s
 
 
 @pytest.mark.parametrize(("flags", "message"), [
-    pytest.param(["--input", "id=abc"], "input 'id': 'abc' is not of type 'integer'", id="string-for-integer"),
-    pytest.param(["--input", "id=1.5"], "input 'id': 1.5 is not of type 'integer'", id="float-for-integer"),
-    pytest.param(["--input", "id=1", "--input", "flag=yes"], "input 'flag': 'yes' is not of type 'boolean'",
+    pytest.param(["--input", "id=abc"], "input 'id': \"abc\" is not of type \"integer\"", id="string-for-integer"),
+    pytest.param(["--input", "id=1.5"], "input 'id': 1.5 is not of type \"integer\"", id="float-for-integer"),
+    pytest.param(["--input", "id=1", "--input", "flag=yes"], "input 'flag': \"yes\" is not of type \"boolean\"",
                  id="string-for-boolean"),
-    pytest.param(["--input", "id=1", "--input", "name=true"], "input 'name': True is not of type 'string'",
+    pytest.param(["--input", "id=1", "--input", "name=true"], "input 'name': true is not of type \"string\"",
                  id="json-boolean-for-string"),
 ])
 def test_wrongly_typed_input_is_refused_before_any_request(docs: Documents, server: RecordingServer,

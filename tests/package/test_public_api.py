@@ -9,18 +9,22 @@ import arazzo_runner
 
 PACKAGE = Path(arazzo_runner.__file__).resolve().parent
 
-# Each module may import only modules on earlier layers (or its own layer's pure helpers).
+# Each module may import only modules on earlier layers (or its own layer's pure helpers). Subpackages count as
+# one module: their insides may import each other.
 LAYERS: list[set[str]] = [
     {"errors"},
+    {"text", "pointer", "redaction", "events"},
     {"expressions", "loader", "http"},
-    {"criteria", "model", "schema"},
-    {"openapi"},
+    {"criteria_engines"},
+    {"criteria", "model"},
     {"sources"},
-    {"validate", "inputs", "checks"},
-    {"documents", "plan", "request", "events"},
-    {"executor"},
+    {"resolve"},
+    {"validate"},
+    {"documents"},
+    {"plan"},
+    {"execute"},
     {"runner"},
-    {"cli_run", "cli", "pytest_plugin", "__main__", "__init__"},
+    {"cli", "pytest_plugin", "__main__", "__init__"},
 ]
 
 
@@ -52,7 +56,9 @@ def _imports(path: Path) -> set[str]:
     tree = ast.parse(path.read_text("utf-8"))
     found = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("arazzo_runner."):
+        if isinstance(node, ast.ImportFrom) and node.module == "arazzo_runner":
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("arazzo_runner."):
             found.add(node.module.split(".")[1])
         elif isinstance(node, ast.Import):
             found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("arazzo_runner."))
@@ -73,5 +79,5 @@ def test_modules_import_only_modules_above_them_in_the_data_flow() -> None:
 
 def test_the_expression_language_is_pure() -> None:
     for path in (PACKAGE / "expressions").rglob("*.py"):
-        assert _imports(path) <= {"errors", "expressions"}, path
+        assert _imports(path) <= {"errors", "pointer", "text", "expressions"}, path
         assert "httpx" not in path.read_text("utf-8")

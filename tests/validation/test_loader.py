@@ -15,6 +15,7 @@ from arazzo_runner import loader
 from arazzo_runner.documents import load, validate
 from arazzo_runner.errors import LoadError
 from arazzo_runner.loader import parse_document, resolve_reference
+from arazzo_runner.loader import yaml as loader_yaml
 from tests.validation.support import PETS_OPENAPI, brief, file_url, local_only, write
 
 URL = "file:///work/flows/doc.yaml"
@@ -29,9 +30,9 @@ COMPOSERS = ["libyaml", "pure-python"] if platform.python_implementation() == "C
 def composer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run a test with the libyaml composer and with the pure-Python fallback."""
     if request.param == "pure-python":
-        monkeypatch.setattr(loader, "_c_loader", lambda: None)
+        monkeypatch.setattr(loader_yaml, "_c_loader", lambda: None)
     else:
-        assert loader._c_loader() is not None, "ruamel.yaml.clib, a CPython dependency, is not installed"
+        assert loader_yaml._c_loader() is not None, "ruamel.yaml.clib, a CPython dependency, is not installed"
     return str(request.param)
 
 
@@ -163,7 +164,7 @@ def _alias_bomb(levels: int = 9) -> str:
 
 
 def test_alias_bomb_is_refused_with_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loader, "MAX_ALIAS_NODES", 10_000)
+    monkeypatch.setattr(loader_yaml, "MAX_ALIAS_NODES", 10_000)
 
     with pytest.raises(LoadError) as caught:
         _parse(_alias_bomb())

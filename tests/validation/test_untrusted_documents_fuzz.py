@@ -9,11 +9,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from arazzo_runner.documents import open_model
 from arazzo_runner.errors import LoadError
 from arazzo_runner.loader import parse_document
 from arazzo_runner.model import build_document
-from arazzo_runner.sources import BoundDocument
-from arazzo_runner.validate import validate_bound
+from arazzo_runner.sources import Workspace
 
 YAMLISH = st.text(alphabet=st.sampled_from(list("ab:-[]{}&*!|>'\"#%@`, \n\t0129.~$") + ["\u00e9", "\x00"]),
                   max_size=120)
@@ -44,7 +44,7 @@ def test_any_text_either_parses_or_raises_a_located_load_error(text: str) -> Non
 def test_any_structure_is_validated_into_diagnostics(tmp_path: Path, data: dict[str, Any], schema_only: bool) -> None:
     document = parse_document(json.dumps(data), (tmp_path / "fuzz.json").as_uri())
 
-    diagnostics = validate_bound(BoundDocument(build_document(document)), schema_only=schema_only)
+    diagnostics = open_model(build_document(document), workspace=Workspace(), schema_only=schema_only).diagnostics
 
     for diagnostic in diagnostics:
         assert diagnostic.rule and diagnostic.message

@@ -6,13 +6,10 @@ import argparse
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
+from arazzo_runner.cli.report import Report, with_hint
 from arazzo_runner.errors import ArazzoError, DocumentError, InputError, UsageError
-from arazzo_runner.events import Event, RunResult, RunWarning, StepFinished, StepResult, WorkflowStarted
-
-if TYPE_CHECKING:
-    from arazzo_runner.http import CredentialStore
 
 EXIT_OK, EXIT_FAILED, EXIT_NOT_RUN = 0, 1, 2
 
@@ -97,7 +94,11 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     try:
         credentials = CredentialStore.from_cli(args.auth)
-        report = _Report(out, err, args.format == "text", credentials)
+    except UsageError as exc:  # its message names the argument by position only, never its value
+        print(f"error: {exc}", file=err)
+        return EXIT_NOT_RUN
+    report = Report(out, err, args.format == "text", credentials.redactor())
+    try:
         runner = Runner(
             servers=_pairs(args.server, "--server"),
             server_variables=_pairs(args.server_variable, "--server-variable"),
@@ -108,11 +109,6 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             listeners=[report.on_event],
         )
         inputs = parse_inputs(args.inputs or [])
-        prepared = runner.prepare(args.path, args.workflow)
-        unknown = sorted(set(_pairs(args.server, "--server")) - prepared.sources)
-        if unknown:  # a typo in --server would otherwise silently send requests to the real API
-            raise UsageError(f"--server names unknown source description(s) {', '.join(unknown)}; "
-                             f"the workflow uses: {', '.join(sorted(prepared.sources)) or 'none'}")
         result = runner.run(args.path, args.workflow, inputs)
     except DocumentError as exc:
         for diagnostic in exc.diagnostics:
@@ -125,65 +121,7 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"not run: invalid inputs for workflow '{exc.workflow_id}'", file=err)
         return EXIT_NOT_RUN
     except ArazzoError as exc:
-        print(f"error: {exc}", file=err)
+        print(report.redact(with_hint(f"error: {exc}", exc.hint)), file=err)
         return EXIT_NOT_RUN
     report.finish(result)
     return EXIT_OK if result.succeeded else EXIT_FAILED
-
-
-class _Report:
-    """Prints steps as they finish (text) or the whole result at the end (json); secrets are scrubbed."""
-
-    def __init__(self, out: TextIO, err: TextIO, text: bool, credentials: CredentialStore) -> None:
-        self.out, self.err, self.text, self.credentials = out, err, text, credentials
-        self.depth: dict[str, int] = {}
-
-    def on_event(self, event: Event) -> None:
-        if isinstance(event, WorkflowStarted):
-            self.depth[event.workflow_id] = event.depth
-            if self.text and event.depth:
-                self._print(f"{'  ' * event.depth}-> workflow {event.workflow_id}")
-        elif isinstance(event, RunWarning):
-            where = f"{event.workflow_id}/{event.step_id}" if event.step_id else event.workflow_id
-            print(_redact(f"warning: {where}: {event.message}", self.credentials), file=self.err)
-        elif isinstance(event, StepFinished) and self.text and event.result is not None:
-            self._print(_step_line(event.result, self.depth.get(event.workflow_id, 0)))
-
-    def finish(self, result: RunResult) -> None:
-        if not self.text:
-            self._print(json.dumps(result.to_json(), indent=2, default=str))
-            return
-        final = result
-        while final.transferred_to is not None:
-            final = final.transferred_to
-        label = result.status if final is result else f"{result.status} to {final.workflow_id}: {final.status}"
-        self._print(f"workflow {result.workflow_id}: {label} in {result.duration_ms:.0f} ms")
-        if final.error:
-            self._print(f"  error: {final.error}")
-        self._print("outputs:")
-        self._print(_indent(json.dumps(dict(final.outputs), indent=2, default=str)))
-
-    def _print(self, text: str) -> None:
-        print(_redact(text, self.credentials), file=self.out, flush=True)
-
-
-def _step_line(step: StepResult, depth: int) -> str:
-    mark = "ok  " if step.status == "succeeded" else "FAIL"
-    request = f"{step.request.method} {step.request.url}" if step.request else "(sub-workflow)"
-    code = step.status_code if step.status_code is not None else "-"
-    retries = f" after {step.attempts} attempts" if step.attempts > 1 else ""
-    line = f"{'  ' * depth}{mark} {step.step_id:<20} {request} -> {code} ({step.duration_ms:.0f} ms){retries}"
-    if step.error:
-        line += f"\n{'  ' * depth}     {step.error}"
-    return line
-
-
-def _redact(text: str, credentials: CredentialStore) -> str:
-    """Scrub every secret known now: those given, and tokens fetched during the run."""
-    from arazzo_runner.http import redact
-
-    return redact(text, credentials.secrets())
-
-
-def _indent(text: str) -> str:
-    return "\n".join("  " + line for line in text.splitlines())

@@ -22,8 +22,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from arazzo_runner import pointer
 from arazzo_runner.errors import Diagnostic
-from arazzo_runner.loader import SourceDocument, escape_token
+from arazzo_runner.loader import SourceDocument
 
 SCHEMA_FILE = "arazzo-1.0-2024-08-01.json"
 
@@ -86,7 +87,7 @@ _STEP_POINTER = re.compile(r"^/workflows/\d+/steps/\d+$")
 
 
 def _pointer(error: Any) -> str:
-    return "".join(f"/{escape_token(str(part))}" for part in error.absolute_path)
+    return pointer.join(str(part) for part in error.absolute_path)
 
 
 def _relevant(error: Any) -> list[Any]:

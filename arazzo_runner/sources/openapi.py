@@ -1,27 +1,27 @@
-"""OpenAPI source descriptions: the operation index, ``$ref`` resolution, servers and security.
+"""OpenAPI source descriptions: the operation index, servers and security, with ``$ref``s followed.
 
-Only what request building needs is read here; validating requests and responses against schemas is left to
-openapi-core, imported lazily by the executor so that a plain run does not pay its start-up cost.
+Only what planning and request building need is read here, once per description; checking responses against
+their schemas is :mod:`arazzo_runner.plan.responses`' job.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from arazzo_runner.errors import LoadError, ResolutionError
-from arazzo_runner.loader import SourceDocument, escape_token, resolve_reference, split_pointer
+from arazzo_runner.errors import LoadError
+from arazzo_runner.loader import SourceDocument
+from arazzo_runner.pointer import child as child_pointer
+from arazzo_runner.sources.refs import DocumentLoader, follow, follow_located
+from arazzo_runner.text import header_key
 
 if TYPE_CHECKING:
     from arazzo_runner.http.auth import SecurityScheme
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-MAX_REF_HOPS = 64
-
-DocumentLoader = Callable[[str], SourceDocument]
 
 
 @dataclass(frozen=True)
@@ -61,13 +61,17 @@ class Operation:
     security: tuple[Mapping[str, tuple[str, ...]], ...]
     servers: tuple[Server, ...]
     raw: Mapping[str, Any] = field(repr=False, compare=False)
+    home: SourceDocument | None = field(default=None, repr=False, compare=False)
+    """The document that holds the Operation Object (another file when its path item is a ``$ref``)."""
+    home_pointer: str = ""
+    """The JSON Pointer of the Operation Object in ``home``."""
 
     def parameter(self, name: str, location: str) -> OperationParameter | None:
         """The declared parameter with this name and ``in`` (header names compare case-insensitively)."""
         for parameter in self.parameters:
             if parameter.location != location:
                 continue
-            if parameter.name == name or (location == "header" and parameter.name.lower() == name.lower()):
+            if parameter.name == name or (location == "header" and header_key(parameter.name) == header_key(name)):
                 return parameter
         return None
 
@@ -133,14 +137,14 @@ def build_openapi_source(name: str, document: SourceDocument, load: DocumentLoad
     if version is None:
         raise LoadError(f"{document.name} is not an OpenAPI 3.0/3.1 (or Swagger 2.0) description",
                         document.location(), rule="source-invalid")
-    resolver = _RefResolver(load)
+    resolver = _Resolver(load)
     data = document.data
     root_servers = _servers(data, version)
     root_security = _security(data.get("security")) or ()
     operations = []
     paths = data.get("paths") if isinstance(data.get("paths"), dict) else {}
     for path, raw_item in paths.items():
-        item_doc, item = resolver.resolve(document, raw_item)
+        item_doc, item_at, item = follow_located(document, child_pointer("/paths", path), raw_item, load)
         if not isinstance(item, dict):
             continue
         path_params = _parameter_list(resolver, item_doc, item.get("parameters"))
@@ -156,7 +160,7 @@ def build_openapi_source(name: str, document: SourceDocument, load: DocumentLoad
             operations.append(Operation(
                 source_name=name,
                 document=document,
-                pointer=f"/paths/{escape_token(path)}/{method}",
+                pointer=child_pointer("/paths", path, method),
                 method=method.upper(),
                 path=path,
                 operation_id=operation.get("operationId") if isinstance(operation.get("operationId"), str)
@@ -166,50 +170,23 @@ def build_openapi_source(name: str, document: SourceDocument, load: DocumentLoad
                 security=root_security if security is None else security,
                 servers=_servers(operation, version) or path_servers or root_servers,
                 raw=operation,
+                home=item_doc,
+                home_pointer=child_pointer(item_at, method),
             ))
     return OpenAPISource(name, document, version, tuple(operations), _security_schemes(resolver, document, version))
 
 
-class _RefResolver:
-    """Follows ``$ref`` chains within and across documents, bounded against cycles."""
+class _Resolver:
+    """:func:`~arazzo_runner.sources.refs.follow` bound to one loader."""
 
     def __init__(self, load: DocumentLoader) -> None:
         self._load = load
 
     def resolve(self, document: SourceDocument, node: Any) -> tuple[SourceDocument, Any]:
-        for _ in range(MAX_REF_HOPS):
-            if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
-                return document, node
-            ref: str = node["$ref"]
-            target, _, fragment = resolve_reference(document.url, ref).partition("#")
-            if target != document.url.partition("#")[0]:
-                document = self._load(target)
-            node = pointer_get(document.data, fragment, ref)
-        raise ResolutionError(f"$ref chain longer than {MAX_REF_HOPS} hops (circular?)", "unresolvable-ref")
+        return follow(document, node, self._load)
 
 
-def pointer_get(data: Any, pointer: str, label: str = "") -> Any:
-    """Resolve an RFC 6901 pointer in ``data``; raise ResolutionError naming ``label`` when it does not."""
-    from urllib.parse import unquote
-
-    node = data
-    try:
-        for token in split_pointer(unquote(pointer)):
-            if isinstance(node, list):
-                if not token.isdigit() or (len(token) > 1 and token.startswith("0")):
-                    raise KeyError(token)
-                node = node[int(token)]
-            elif isinstance(node, dict):
-                node = node[token]
-            else:
-                raise KeyError(token)
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ResolutionError(f"cannot resolve {label or pointer!r}: no {exc} in the target",
-                              "unresolvable-ref") from exc
-    return node
-
-
-def _parameter_list(resolver: _RefResolver, document: SourceDocument, raw: Any) -> list[OperationParameter]:
+def _parameter_list(resolver: _Resolver, document: SourceDocument, raw: Any) -> list[OperationParameter]:
     result = []
     for entry in raw if isinstance(raw, list) else []:
         _, param = resolver.resolve(document, entry)
@@ -229,7 +206,7 @@ def _parameter_list(resolver: _RefResolver, document: SourceDocument, raw: Any) 
     return result
 
 
-def _media_types(resolver: _RefResolver, document: SourceDocument, operation: dict[str, Any], version: str,
+def _media_types(resolver: _Resolver, document: SourceDocument, operation: dict[str, Any], version: str,
                  root: dict[str, Any]) -> tuple[str, ...]:
     if version == "2.0":
         consumes = operation.get("consumes", root.get("consumes", []))
@@ -249,7 +226,7 @@ def _security(raw: Any) -> tuple[Mapping[str, tuple[str, ...]], ...] | None:
     )
 
 
-def _security_schemes(resolver: _RefResolver, document: SourceDocument,
+def _security_schemes(resolver: _Resolver, document: SourceDocument,
                       version: str) -> Mapping[str, Mapping[str, Any]]:
     data = document.data
     raw = data.get("securityDefinitions") if version == "2.0" else (data.get("components") or {}).get(

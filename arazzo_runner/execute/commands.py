@@ -1,0 +1,43 @@
+"""What the executor asks its driver to do: the only three ways a run touches the world.
+
+The executor is a generator. It yields events for observers and these commands for the driver, which carries
+each one out and sends back the answer: an ``httpx.Response`` for :class:`Send`, the token text for
+:class:`FetchToken`, ``None`` for :class:`Sleep` — or the exception that the I/O raised instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from arazzo_runner.events import Event
+from arazzo_runner.http import TokenRequest
+
+
+@dataclass(frozen=True)
+class Send:
+    """Send this request; answered with an ``httpx.Response`` or the ``httpx`` error."""
+
+    request: httpx.Request
+
+
+@dataclass(frozen=True)
+class Sleep:
+    """Wait this many seconds."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class FetchToken:
+    """Fetch an OAuth2 client-credentials token; answered with the token text or the error."""
+
+    request: TokenRequest
+
+
+Command = Send | Sleep | FetchToken
+Execution = Generator[Event | Command, Any, Any]
+"""The executor's generators: they yield events and commands and return their result."""

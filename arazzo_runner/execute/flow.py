@@ -1,0 +1,264 @@
+"""The step loop: attempts, criteria, success/failure actions, retries, goto, sub-workflows and dependsOn.
+
+:func:`execute_workflow` is a generator over a frozen :class:`~arazzo_runner.plan.WorkflowPlan`: it yields
+events and commands (:mod:`~arazzo_runner.execute.commands`) and returns the :class:`RunResult`. Actions are
+chosen by :data:`ACTIONS`, keyed by the action's ``type``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import Any
+
+from arazzo_runner.errors import ArazzoError, ExecutionError, InputError
+from arazzo_runner.events import (
+    ActionTaken,
+    RunResult,
+    RunStatus,
+    RunWarning,
+    StepFinished,
+    StepStarted,
+    WorkflowFinished,
+    WorkflowStarted,
+)
+from arazzo_runner.execute.commands import Execution, Sleep
+from arazzo_runner.execute.operation import describe, operation_attempt
+from arazzo_runner.execute.outcome import (
+    criteria_pass,
+    criterion_failure,
+    evaluate_outputs,
+    first_failing,
+    step_result,
+)
+from arazzo_runner.execute.state import MAX_RETRY_AFTER, Attempt, Frame, RunState
+from arazzo_runner.expressions import MISSING, ExpressionContext
+from arazzo_runner.plan import ActionPlan, StepPlan, WorkflowPlan
+from arazzo_runner.resolve import WorkflowKey
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Where the step loop goes after a step: ``next``, ``goto`` a step, ``transfer`` to a workflow,
+    ``end`` the workflow, or ``break`` (a failure no action handled)."""
+
+    kind: str
+    step: int | None = None
+    workflow: WorkflowKey | None = None
+
+
+def _end(action: ActionPlan) -> Decision:
+    return Decision("end")
+
+
+def _goto(action: ActionPlan) -> Decision:
+    if action.step_index is not None:
+        return Decision("goto", step=action.step_index)
+    if action.workflow is not None:
+        return Decision("transfer", workflow=action.workflow)
+    raise ExecutionError(f"goto action '{action.name}' has no usable target", action.at)
+
+
+ACTIONS: Mapping[str, Callable[[ActionPlan], Decision] | None] = MappingProxyType({
+    "end": _end,
+    "goto": _goto,
+    "retry": None,  # handled by the attempt loop: it repeats the step instead of leaving it
+})
+"""Action ``type`` -> where the loop goes next, keyed by the specification's own words."""
+
+
+def execute_workflow(state: RunState, plan: WorkflowPlan, inputs: Mapping[str, Any], depth: int = 0,
+                     notice: str | None = None) -> Execution:
+    """Run one workflow to its end; returns a :class:`RunResult` (``yield from`` it).
+
+    ``notice`` is a warning about the run as a whole, told right after the workflow starts.
+    """
+    key = plan.key
+    if key in state.stack:
+        chain = " -> ".join(k[1] for k in (*state.stack[state.stack.index(key):], key))
+        raise ExecutionError(f"workflow cycle at run time: {chain}", rule="workflow-cycle")
+    if depth > state.options.max_depth:
+        raise ExecutionError(f"workflows nest deeper than {state.options.max_depth} levels at '{plan.workflow_id}'",
+                             rule="depth-limit")
+    started = state.options.clock()
+    state.stack.append(key)
+    try:
+        yield WorkflowStarted(plan.workflow_id, MappingProxyType(dict(inputs)), depth)
+        if notice is not None:
+            yield RunWarning(plan.workflow_id, "", notice)
+        for prerequisite_key in plan.depends_on:
+            prerequisite = yield from _prerequisite(state, prerequisite_key, depth)
+            if not prerequisite.succeeded:
+                message = f"prerequisite workflow '{prerequisite.workflow_id}' {prerequisite.settled_status}"
+                result = RunResult(plan.workflow_id, "failed", {}, (), message, _ms(state, started))
+                yield WorkflowFinished(plan.workflow_id, result)
+                return result
+        state.record(key, inputs, {})
+        result = yield from _steps(state, Frame(plan, inputs), depth, started)
+        state.record(key, inputs, result.outputs)
+        yield WorkflowFinished(plan.workflow_id, result)
+        return result
+    finally:
+        state.stack.pop()
+
+
+def _steps(state: RunState, frame: Frame, depth: int, started: float) -> Execution:
+    plan = frame.plan
+    index = 0
+    status: RunStatus = "succeeded"
+    failed_step: str | None = None
+    error: str | None = None
+    while index < len(plan.steps):
+        step = plan.steps[index]
+        decision, attempt = yield from _run_step(state, frame, step, depth)
+        if decision.kind == "next":
+            index += 1
+        elif decision.kind == "goto":
+            index = decision.step or 0
+        elif decision.kind == "end":
+            if not attempt.success:
+                status, failed_step, error = "ended", step.step_id, attempt.error
+            break
+        elif decision.kind == "break":
+            status, failed_step = "failed", step.step_id
+            error = f"step '{failed_step}' failed: {attempt.error or 'success criteria not met'}"
+            break
+        else:  # transfer
+            assert decision.workflow is not None
+            target = state.plan.workflows[decision.workflow]
+            transferred = yield from execute_workflow(state, target, _inputs_for(state, target, frame.inputs),
+                                                      depth + 1)
+            return RunResult(frame.workflow_id, "transferred", {}, tuple(frame.results), None, _ms(state, started),
+                             transferred_to=transferred)
+    outputs, warnings = evaluate_outputs(plan.outputs, frame.context(state))
+    for message in warnings:
+        yield RunWarning(frame.workflow_id, "", message)
+    return RunResult(frame.workflow_id, status, MappingProxyType(outputs), tuple(frame.results), error,
+                     _ms(state, started), failed_step=failed_step)
+
+
+def _run_step(state: RunState, frame: Frame, step: StepPlan, depth: int) -> Execution:
+    """Attempts of one step until an action other than retry is chosen; returns (decision, last attempt)."""
+    retries: dict[str, int] = {}
+    attempts = 0
+    started = state.options.clock()
+    while True:
+        attempts += 1
+        state.charge(f"step '{step.step_id}'")
+        yield StepStarted(frame.workflow_id, step.step_id, attempts)
+        attempt = yield from _attempt(state, frame, step, depth)
+        chosen = None
+        for action in step.success_actions if attempt.success else step.failure_actions:
+            if not (yield from criteria_pass(frame, step.step_id, action.criteria, attempt.context)):
+                continue
+            if action.type == "retry":
+                if retries.get(action.name, 0) >= action.retry_limit:
+                    continue  # exhausted: the spec says fall through to the next matching action
+                retries[action.name] = retries.get(action.name, 0) + 1
+            chosen = action
+            break
+        if chosen is None or chosen.type != "retry":
+            result = step_result(frame, step, attempt, attempts, state.options.clock() - started)
+            frame.results.append(result)
+            yield StepFinished(frame.workflow_id, result)
+            return (yield from _decide(frame, step, chosen, attempt))
+        yield ActionTaken(frame.workflow_id, step.step_id, chosen.name, "retry", chosen.target)
+        delay = attempt.retry_after if attempt.retry_after is not None else (chosen.retry_after or 0.0)
+        if delay > 0:
+            yield Sleep(min(delay, MAX_RETRY_AFTER))
+        yield from _retry_reference(state, frame, chosen, depth)
+
+
+def _decide(frame: Frame, step: StepPlan, action: ActionPlan | None, attempt: Attempt) -> Execution:
+    if action is None:
+        kind = "next" if attempt.success else "break"
+        yield ActionTaken(frame.workflow_id, step.step_id, "(default)", kind)
+        return Decision(kind), attempt
+    yield ActionTaken(frame.workflow_id, step.step_id, action.name, action.type, action.target)
+    decide = ACTIONS.get(action.type)
+    if decide is None:
+        raise ExecutionError(f"action '{action.name}' of step '{step.step_id}' has no usable type", action.at)
+    return decide(action), attempt
+
+
+def _retry_reference(state: RunState, frame: Frame, action: ActionPlan, depth: int) -> Execution:
+    """Run the step or workflow a retry action names before the next attempt; its failure does not stop us."""
+    if action.step_index is not None:
+        step = frame.plan.steps[action.step_index]
+        state.charge(f"step '{step.step_id}'")
+        yield StepStarted(frame.workflow_id, step.step_id, 1)
+        attempt = yield from _attempt(state, frame, step, depth)
+        result = step_result(frame, step, attempt, 1, 0.0)
+        frame.results.append(result)
+        yield StepFinished(frame.workflow_id, result)
+    elif action.workflow is not None:
+        state.charge(f"workflow '{action.workflow_id}'")
+        target = state.plan.workflows[action.workflow]
+        yield from execute_workflow(state, target, _inputs_for(state, target, frame.inputs), depth + 1)
+
+
+def _prerequisite(state: RunState, key: WorkflowKey, depth: int) -> Execution:
+    target = state.plan.workflows[key]
+    memo = state.prerequisites.get(key)
+    if memo is None:
+        memo = yield from execute_workflow(state, target, _inputs_for(state, target, state.top_inputs), depth + 1)
+        state.prerequisites[key] = memo
+    return memo
+
+
+def _inputs_for(state: RunState, target: WorkflowPlan, offered: Mapping[str, Any]) -> dict[str, Any]:
+    """Inputs for a workflow entered without parameters (prerequisite, transfer, retry reference).
+
+    The spec leaves them unspecified; the run's inputs are offered, narrowed to what the target declares.
+    """
+    try:
+        return target.inputs.prepare(target.inputs.offered({**state.top_inputs, **offered}))
+    except InputError as exc:
+        raise ExecutionError(str(exc), rule="invalid-inputs") from exc
+
+
+# --- one attempt ---------------------------------------------------------------------------------------
+
+
+def _attempt(state: RunState, frame: Frame, step: StepPlan, depth: int) -> Execution:
+    base = frame.context(state)
+    if step.workflow is not None:
+        attempt = yield from _sub_workflow_attempt(state, frame, step, base, depth)
+    else:
+        attempt = yield from operation_attempt(state, frame, step, base)
+    if attempt.success:  # a response (or a successful sub-run) arrived: now the criteria decide
+        failed = yield from first_failing(frame, step.step_id, step.success_criteria, attempt.context)
+        if failed is not None:
+            attempt.fail(criterion_failure(failed, attempt))
+    outputs, warnings = evaluate_outputs(step.outputs, attempt.context)
+    frame.set_outputs(step.step_id, outputs)
+    for message in warnings:
+        attempt.warn(message)
+    for message, hint in zip(attempt.warnings, attempt.hints, strict=True):
+        yield RunWarning(frame.workflow_id, step.step_id, message, hint)
+    return attempt
+
+
+def _sub_workflow_attempt(state: RunState, frame: Frame, step: StepPlan, base: ExpressionContext,
+                          depth: int) -> Execution:
+    assert step.workflow is not None
+    target = state.plan.workflows[step.workflow]
+    try:
+        supplied = {}
+        for name, value in step.inputs:
+            evaluated = value.evaluate(base)
+            if evaluated is not MISSING:
+                supplied[name] = evaluated
+        inputs = target.inputs.prepare(supplied)
+    except ArazzoError as exc:
+        return Attempt(False, base, error=describe(exc))
+    result = yield from execute_workflow(state, target, inputs, depth + 1)
+    context = replace(base, workflows=state.workflows())
+    error = None if result.succeeded else (result.error or f"workflow '{result.workflow_id}' "
+                                                             f"{result.settled_status}")
+    return Attempt(result.succeeded, context, error=error, sub_run=result)
+
+
+def _ms(state: RunState, started: float) -> float:
+    return (state.options.clock() - started) * 1000

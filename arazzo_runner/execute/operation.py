@@ -1,0 +1,166 @@
+"""One attempt of an operation step: values, credentials, the request, the response and its check.
+
+The missing-value rules for parameters live here: a parameter whose value is an expression without a value
+is left out with a warning, and a *required* one fails the step before anything is sent. Credentials are
+chosen first, the OAuth2 tokens they need are fetched through the driver, and only then is the request built,
+once.
+"""
+
+from __future__ import annotations
+
+import email.utils
+from collections.abc import Callable
+from dataclasses import replace
+from types import MappingProxyType
+from typing import Any
+
+import httpx
+
+from arazzo_runner.errors import ArazzoError, ExecutionError, Hint
+from arazzo_runner.events import CredentialObtained, RequestInfo, RequestSent, ResponseReceived
+from arazzo_runner.execute.commands import Execution, FetchToken, Send
+from arazzo_runner.execute.request import BuiltRequest, build_request
+from arazzo_runner.execute.state import Attempt, Frame, RunState
+from arazzo_runner.expressions import MISSING, ExpressionContext, RequestData, ResponseData
+from arazzo_runner.http import ParameterSpec, apply_auth, apply_replacements, choose_requirement, decode_body_with_note
+from arazzo_runner.plan import RequestPlan, StepPlan
+
+
+def operation_attempt(state: RunState, frame: Frame, step: StepPlan, base: ExpressionContext) -> Execution:
+    """Make one attempt of an operation step; returns the :class:`Attempt` (``yield from`` it)."""
+    plan = step.request
+    assert plan is not None
+    attempt = Attempt(True, base)
+    try:
+        parameters = _parameters(plan, base, attempt)
+        body = _body(plan, base, attempt)
+        built = yield from _build(state, frame, step, plan, parameters, body, attempt)
+    except ArazzoError as exc:
+        attempt.fail(describe(exc), exc.hint)
+        return attempt
+    except (ValueError, httpx.InvalidURL) as exc:  # what httpx itself refuses to put on the wire
+        attempt.fail(f"cannot build the request: {exc}")
+        return attempt
+    request = built.request
+    url = str(request.url)
+    attempt.request = RequestInfo(request.method, url)
+    yield RequestSent(frame.workflow_id, step.step_id, request.method, url)
+    sent_at = state.options.clock()
+    answer = yield Send(request)
+    request_data = RequestData(headers=MappingProxyType(dict(built.headers)), query=MappingProxyType(dict(built.query)),
+                               path=MappingProxyType(dict(built.path)),
+                               body=MISSING if built.body is None else built.body)
+    attempt.context = replace(base, url=url, method=request.method, request=request_data)
+    if not isinstance(answer, httpx.Response):
+        attempt.fail(f"{request.method} {url}: {transport_message(answer)}")
+        return attempt
+    yield ResponseReceived(frame.workflow_id, step.step_id, answer.status_code,
+                           (state.options.clock() - sent_at) * 1000)
+    _received(state, plan, answer, attempt)
+    return attempt
+
+
+def _parameters(plan: RequestPlan, context: ExpressionContext, attempt: Attempt) -> list[tuple[ParameterSpec, Any]]:
+    values: list[tuple[ParameterSpec, Any]] = []
+    for parameter in plan.parameters:
+        value = parameter.value.evaluate(context)
+        if value is MISSING:
+            if parameter.required:
+                raise ExecutionError(f"required parameter '{parameter.name}' has no value: {parameter.written} is not "
+                                     "set", parameter.at)
+            attempt.warn(f"parameter '{parameter.name}' omitted: {parameter.written} has no value")
+            continue
+        if parameter.warning is not None:
+            attempt.warn(parameter.warning)
+        if parameter.spec is not None:
+            values.append((parameter.spec, value))
+    return values
+
+
+def _body(plan: RequestPlan, context: ExpressionContext, attempt: Attempt) -> tuple[Any] | None:
+    body = plan.body
+    if body is None:
+        return None
+
+    def omitted(at: str, written: str) -> None:
+        attempt.warn(f"payload member '{at}' omitted: {written} has no value")
+
+    payload = body.payload.evaluate(context, omitted)
+    if payload is MISSING:
+        raise ExecutionError(f"runtime expression '{body.payload}' has no value")
+    if body.replacements:
+        payload = apply_replacements(payload, [(target, _present(value.evaluate(context), value))
+                                               for target, value in body.replacements])
+    return (payload,)
+
+
+def _present(value: Any, written: object) -> Any:
+    if value is MISSING:
+        raise ExecutionError(f"runtime expression '{written}' has no value")
+    return value
+
+
+def _build(state: RunState, frame: Frame, step: StepPlan, plan: RequestPlan,
+           parameters: list[tuple[ParameterSpec, Any]], body: tuple[Any] | None, attempt: Attempt) -> Execution:
+    """Choose credentials, fetch the tokens they need (once per run), then build the request once."""
+    source = plan.source
+    credentials = state.options.settings.credentials
+    choice = choose_requirement(source.name, plan.operation.security, source.schemes, credentials)
+    for request in choice.tokens:
+        if request.key in state.tokens:
+            continue
+        token = yield FetchToken(request)
+        if isinstance(token, BaseException):
+            raise ExecutionError(f"cannot obtain an OAuth2 token from {request.token_url}: {token}")
+        state.tokens[request.key] = str(token)
+        yield CredentialObtained(frame.workflow_id, step.step_id, str(token))
+    auth = apply_auth(choice, source.schemes, credentials, state.tokens)
+    for missing in auth.missing:
+        attempt.warn(f"no credentials configured for {missing}: request sent without them", Hint("auth", missing))
+    built: BuiltRequest = build_request(plan, parameters, body, state.options.settings, auth)
+    return built
+
+
+def _received(state: RunState, plan: RequestPlan, answer: httpx.Response, attempt: Attempt) -> None:
+    body, note = decode_body_with_note(answer.content, answer.headers.get("content-type"))
+    if note:
+        attempt.warn(note)
+    response = ResponseData(headers=MappingProxyType({k.lower(): v for k, v in answer.headers.items()}),
+                            body=MISSING if not answer.content else body)
+    attempt.context = replace(attempt.context, status_code=answer.status_code, response=response)
+    attempt.status_code = answer.status_code
+    attempt.retry_after = retry_after(answer.headers.get("retry-after"), state.options.wall_clock)
+    problems = plan.responses.check(answer.status_code, answer.headers.get("content-type"), response.body)
+    if problems and state.options.strict:
+        attempt.fail("response does not match the OpenAPI description: " + "; ".join(problems))
+    else:
+        for problem in problems:
+            attempt.warn(f"response check: {problem}")
+
+
+def retry_after(value: str | None, now: Callable[[], float]) -> float | None:
+    """Seconds from a ``Retry-After`` header (delta-seconds or an HTTP-date), if present and sane."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        return float(value[:12])  # beyond any sane wait; the caller caps it anyway
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return max(0.0, moment.timestamp() - now())
+
+
+def transport_message(error: Any) -> str:
+    """How a transport failure reads in a step's error."""
+    if isinstance(error, httpx.TimeoutException):
+        return f"timed out ({type(error).__name__})"
+    if isinstance(error, httpx.ConnectError):
+        return f"cannot connect: {error}"
+    return f"{type(error).__name__}: {error}"
+
+
+def describe(error: ArazzoError) -> str:
+    """An engine error as a step's error text."""
+    return error.message if error.location is None else f"{error.message} (at {error.location})"

@@ -1,0 +1,92 @@
+"""How an attempt is judged and recorded: criteria, outputs, and the step's result."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+from types import MappingProxyType
+from typing import Any
+
+from arazzo_runner.criteria import Criterion
+from arazzo_runner.errors import ArazzoError
+from arazzo_runner.events import CriterionEvaluated, StepResult
+from arazzo_runner.execute.commands import Execution
+from arazzo_runner.execute.operation import describe
+from arazzo_runner.execute.state import Attempt, Frame
+from arazzo_runner.expressions import MISSING, ExpressionContext
+from arazzo_runner.plan import StepPlan
+from arazzo_runner.plan.values import Value
+
+MAX_BODY_SHOWN = 200
+
+
+def first_failing(frame: Frame, step_id: str, criteria: Sequence[Criterion],
+                  context: ExpressionContext) -> Execution:
+    """The first criterion that does not pass with its error, or ``None`` (``yield from`` it)."""
+    for criterion in criteria:
+        outcome = criterion.evaluate(context)
+        yield CriterionEvaluated(frame.workflow_id, step_id, criterion.condition, outcome.passed, outcome.error)
+        if not outcome.passed:
+            return criterion, outcome.error
+    return None
+
+
+def criteria_pass(frame: Frame, step_id: str, criteria: Sequence[Criterion], context: ExpressionContext) -> Execution:
+    """Whether every criterion passes (``yield from`` it)."""
+    failed = yield from first_failing(frame, step_id, criteria, context)
+    return failed is None
+
+
+def criterion_failure(failed: tuple[Criterion, str | None], attempt: Attempt) -> str:
+    """The error of an attempt whose success criterion did not pass: the condition, why, and the response."""
+    criterion, error = failed
+    text = f"success criterion not met: {criterion.condition}"
+    if error:
+        text += f" ({error})"
+    response = attempt.context.response
+    if attempt.status_code is not None and response is not None:
+        body = response.body
+        shown = body if isinstance(body, str) else json.dumps(body, default=str) if body is not MISSING else ""
+        text += f"; HTTP {attempt.status_code}" + (f": {shown[:MAX_BODY_SHOWN]}" if shown else "")
+    return text
+
+
+def evaluate_outputs(outputs: Sequence[tuple[str, Value]], context: ExpressionContext) -> tuple[dict[str, Any],
+                                                                                               list[str]]:
+    """The outputs that have a value, and a warning for each that does not (never ``null`` in their place).
+
+    Each output sees the ones before it as ``$outputs.<name>``.
+    """
+    result: dict[str, Any] = {}
+    warnings = []
+    for name, value in outputs:
+        current = replace(context, outputs=MappingProxyType(dict(result))) if result else context
+        try:
+            evaluated = value.evaluate(current)
+        except ArazzoError as exc:
+            warnings.append(f"output '{name}' not set: {describe(exc)}")
+            continue
+        if evaluated is MISSING:
+            warnings.append(f"output '{name}' not set: {value} has no value")
+            continue
+        result[name] = evaluated
+    return result, warnings
+
+
+def step_result(frame: Frame, plan: StepPlan, attempt: Attempt, attempts: int, elapsed: float) -> StepResult:
+    """The result of a step after its last attempt."""
+    return StepResult(
+        step_id=plan.step_id,
+        workflow_id=frame.workflow_id,
+        status="succeeded" if attempt.success else "failed",
+        attempts=attempts,
+        request=attempt.request,
+        status_code=attempt.status_code,
+        outputs=frame.step_outputs.get(plan.step_id, MappingProxyType({})),
+        duration_ms=elapsed * 1000,
+        error=attempt.error if not attempt.success else None,
+        warnings=tuple(attempt.warnings),
+        sub_run=attempt.sub_run,
+        hint=attempt.hint if not attempt.success else None,
+    )

@@ -1,0 +1,96 @@
+"""Build the ``httpx.Request`` of an operation step from its plan and the values evaluated for this attempt.
+
+Everything that does not change between attempts was decided at plan time (:mod:`arazzo_runner.plan.request`);
+here values are serialized, the server chosen, credentials applied and the body encoded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import httpx
+
+from arazzo_runner.errors import ExecutionError, Hint
+from arazzo_runner.http import (
+    AuthPlan,
+    CredentialStore,
+    ParameterSpec,
+    build_url,
+    encode_body,
+    expand_path,
+    format_cookie_header,
+    resolve_server_url,
+    serialize_parameters,
+)
+from arazzo_runner.plan import RequestPlan
+
+DEFAULT_TIMEOUT = 30.0
+
+
+def _empty() -> Mapping[str, str]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class RequestSettings:
+    """Run-wide settings for building requests (frozen: one value is shared by every run of a runner)."""
+
+    servers: Mapping[str, str] = field(default_factory=_empty)
+    """Base URLs by source description name, replacing the OpenAPI servers."""
+    server_variables: Mapping[str, str] = field(default_factory=_empty)
+    credentials: CredentialStore = field(default_factory=lambda: CredentialStore({}, environ={}))
+    timeout: float = DEFAULT_TIMEOUT
+
+
+@dataclass(frozen=True)
+class BuiltRequest:
+    """A request ready to send, with what criteria may read back as ``$request.*``."""
+
+    request: httpx.Request
+    query: Mapping[str, Any]
+    path: Mapping[str, Any]
+    headers: Mapping[str, str]
+    body: Any
+
+
+def build_request(plan: RequestPlan, parameters: Sequence[tuple[ParameterSpec, Any]], body: tuple[Any] | None,
+                  settings: RequestSettings, auth: AuthPlan) -> BuiltRequest:
+    """The request of ``plan`` with these serialized-to-be parameters, body payload and credentials."""
+    operation = plan.operation
+    serialized = serialize_parameters(parameters)
+    url = build_url(server_url(plan, settings), expand_path(operation.path, serialized.path), serialized.query)
+    headers: list[tuple[str, str]] = [*serialized.headers, *auth.headers]
+    cookies: list[tuple[str, str]] = [*serialized.cookies, *auth.cookies]
+    if auth.query:
+        url = build_url(url, "", auth.query)
+    content: bytes | None = None
+    if body is not None and plan.body is not None:
+        content, header = encode_body(body[0], plan.body.media_type)
+        headers.append(("Content-Type", header))
+    if cookies:
+        headers.append(("Cookie", format_cookie_header(cookies)))
+    request = httpx.Request(operation.method, url, headers=headers, content=content,
+                            extensions={"timeout": httpx.Timeout(settings.timeout).as_dict()})
+    return BuiltRequest(
+        request,
+        query={spec.name: value for spec, value in parameters if spec.location == "query"},
+        path={spec.name: value for spec, value in parameters if spec.location == "path"},
+        headers=dict(serialized.headers),
+        body=None if body is None else body[0],
+    )
+
+
+def server_url(plan: RequestPlan, settings: RequestSettings) -> str:
+    """The base URL requests of ``plan`` go to: the override for its source, else its first OpenAPI server."""
+    source = plan.source
+    override = settings.servers.get(source.name)
+    if override is not None:
+        return override
+    servers = plan.operation.servers
+    if not servers:
+        raise ExecutionError(f"{plan.operation} has no servers in its OpenAPI description; give a server URL for "
+                             f"source description '{source.name}'", rule="no-server", hint=Hint("server", source.name))
+    return resolve_server_url(servers[0].url, servers[0].variables, settings.server_variables, base=source.url)

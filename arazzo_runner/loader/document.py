@@ -1,0 +1,120 @@
+"""A parsed document: plain JSON data plus the positions of its members, from YAML or JSON text."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urldefrag
+
+from arazzo_runner.errors import LoadError, Location
+from arazzo_runner.loader.retrieve import Retriever
+from arazzo_runner.loader.urls import display_name
+from arazzo_runner.loader.yaml import MAX_DEPTH, collect_positions, compose, convert, yaml_error
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A parsed document: plain JSON data plus the means to locate any JSON Pointer in its text."""
+
+    url: str
+    data: Any
+    text: str = field(repr=False)
+    is_json: bool = False
+    _positions: dict[str, tuple[int, int]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def name(self) -> str:
+        """The document's name as messages show it."""
+        return display_name(self.url)
+
+    def location(self, pointer: str = "") -> Location:
+        """The location of ``pointer`` (or of its nearest ancestor that has a position)."""
+        positions = self._position_table()
+        probe = pointer
+        while True:
+            if probe in positions:
+                line, column = positions[probe]
+                return Location(self.name, pointer, line, column)
+            if not probe:
+                return Location(self.name, pointer, 1, 1)
+            probe = probe.rsplit("/", 1)[0]
+
+    def _position_table(self) -> dict[str, tuple[int, int]]:
+        if self._positions is None:
+            table: dict[str, tuple[int, int]] = {}
+            try:
+                node = compose(self.text)
+            except Exception:  # noqa: BLE001 - positions are best effort for JSON that YAML rejects
+                node = None
+            if node is not None:
+                collect_positions(node, "", table)
+            object.__setattr__(self, "_positions", table)
+        assert self._positions is not None
+        return self._positions
+
+
+def parse_document(text: str, url: str) -> SourceDocument:
+    """Parse YAML or JSON text into a :class:`SourceDocument`; syntax errors carry line:column."""
+    name = display_name(url)
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped.startswith(("{", "[")):
+        try:
+            data = json.loads(text.lstrip("\ufeff"), object_pairs_hook=_unique_keys)
+        except json.JSONDecodeError as exc:
+            raise LoadError(
+                f"malformed JSON: {exc.msg}", Location(name, "", exc.lineno, exc.colno), rule="malformed-document"
+            ) from exc
+        except (_DuplicateKey, RecursionError):
+            data = None  # the YAML path below finds the duplicate key or the depth again, with its position
+        else:
+            if _depth(data) <= MAX_DEPTH:
+                return SourceDocument(url, data, text, is_json=True)
+    try:
+        node = compose(text)
+    except RecursionError as exc:
+        raise LoadError(f"document nests deeper than {MAX_DEPTH} levels", Location(name),
+                        rule="malformed-document") from exc
+    except Exception as exc:  # ruamel raises several unrelated classes for syntax errors
+        raise yaml_error(exc, name) from exc
+    positions: dict[str, tuple[int, int]] = {}
+    tree = None if node is None else convert(node, name, positions)
+    return SourceDocument(url, tree, text, is_json=stripped.startswith(("{", "[")), _positions=positions)
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _DuplicateKey
+    return result
+
+
+def _depth(data: Any) -> int:
+    """Nesting depth of parsed JSON, without recursion."""
+    deepest = 0
+    pending = [(data, 1)]
+    while pending:
+        node, depth = pending.pop()
+        deepest = max(deepest, depth)
+        if isinstance(node, dict):
+            pending.extend((child, depth + 1) for child in node.values())
+        elif isinstance(node, list):
+            pending.extend((child, depth + 1) for child in node)
+    return deepest
+
+
+def load_document(url: str, retriever: Retriever) -> SourceDocument:
+    """Retrieve and parse the document at an absolute URL."""
+    raw = retriever(urldefrag(url)[0])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LoadError(
+            f"not UTF-8 text (byte {exc.start} cannot be decoded)", Location(display_name(url)),
+            rule="malformed-document",
+        ) from exc
+    return parse_document(text, url)

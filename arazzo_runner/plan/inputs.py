@@ -1,0 +1,76 @@
+"""Workflow inputs: the compiled ``inputs`` schema of a workflow, its defaults, and the check of a run's inputs."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from arazzo_runner.errors import Diagnostic, InputError, InputProblem, LoadError, ResolutionError
+from arazzo_runner.model import Workflow
+from arazzo_runner.plan.schemas import SchemaCompiler, SchemaValidator
+from arazzo_runner.pointer import child as child_pointer
+from arazzo_runner.sources.refs import DocumentLoader, follow
+
+
+@dataclass(frozen=True)
+class InputsPlan:
+    """What a workflow accepts as inputs."""
+
+    workflow_id: str
+    declared: frozenset[str] | None = None
+    """The input names the schema declares (``None``: it declares no properties, so any name is offered)."""
+    defaults: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    validator: SchemaValidator | None = None
+    problem: Diagnostic | None = None
+    """Why the schema cannot be used (a run of this workflow is refused before any request)."""
+
+    def prepare(self, supplied: Mapping[str, Any]) -> dict[str, Any]:
+        """The inputs a run uses: ``supplied`` plus schema defaults, validated.
+
+        Every violation is reported at once in an :class:`InputError`, each named by the input it concerns.
+        """
+        inputs = copy.deepcopy(dict(supplied))
+        for name, value in self.defaults.items():
+            if name not in inputs:
+                inputs[name] = copy.deepcopy(value)
+        if self.validator is None:
+            return inputs
+        problems = sorted(self.validator.problems(inputs), key=lambda p: [str(part) for part in p.path])
+        if problems:
+            raise InputError(self.workflow_id, [
+                InputProblem(".".join(str(p) for p in problem.path) or problem.missing or "",
+                             "is required but was not supplied" if problem.missing is not None and not problem.path
+                             else problem.message)
+                for problem in problems])
+        return inputs
+
+    def offered(self, available: Mapping[str, Any]) -> dict[str, Any]:
+        """The part of ``available`` this workflow declares (all of it when it declares no names)."""
+        return {k: v for k, v in available.items() if self.declared is None or k in self.declared}
+
+
+def plan_inputs(workflow: Workflow, compiler: SchemaCompiler, load: DocumentLoader) -> InputsPlan:
+    """Compile the ``inputs`` schema of ``workflow`` (``$ref``s resolve in and from the Arazzo document)."""
+    schema = workflow.inputs
+    if not isinstance(schema, dict):
+        return InputsPlan(workflow.workflow_id)
+    document = workflow.document
+    try:
+        _, resolved = follow(document, schema, load)
+        properties = resolved.get("properties") if isinstance(resolved, dict) else None
+        defaults: dict[str, Any] = {}
+        for name, spec in (properties or {}).items() if isinstance(properties, dict) else ():
+            _, spec = follow(document, spec, load)
+            if isinstance(spec, dict) and "default" in spec:
+                defaults[name] = spec["default"]
+        validator = compiler.validator(document, child_pointer(workflow.pointer, "inputs"))
+    except (ResolutionError, LoadError) as exc:
+        problem = workflow.diagnostic("inputs", "invalid-inputs-schema",
+                                      f"the inputs schema of workflow '{workflow.workflow_id}' cannot be used: "
+                                      f"{exc.message}")
+        return InputsPlan(workflow.workflow_id, problem=problem)
+    declared = frozenset(properties) if isinstance(properties, dict) else None
+    return InputsPlan(workflow.workflow_id, declared, MappingProxyType(defaults), validator)

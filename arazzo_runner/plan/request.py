@@ -1,0 +1,89 @@
+"""What never changes between runs of an operation step: where each parameter goes and how, the body's media
+type, the security requirements and the response check.
+
+Only values are left for run time: :mod:`arazzo_runner.execute.request` evaluates them and builds the
+``httpx.Request``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import cast
+
+from arazzo_runner.errors import Location
+from arazzo_runner.http import ParameterSpec
+from arazzo_runner.http.params import ParameterLocation
+from arazzo_runner.model import Parameter, RequestBody
+from arazzo_runner.plan.responses import ResponseCheck
+from arazzo_runner.plan.values import Constant, Value, compile_value
+from arazzo_runner.sources import OpenAPISource, Operation
+
+
+@dataclass(frozen=True)
+class ParameterPlan:
+    """One parameter of an operation step."""
+
+    name: str
+    location: str
+    value: Value
+    written: str
+    """The value as written, for messages."""
+    spec: ParameterSpec | None
+    """How it is serialized; ``None`` when it is not sent (an undeclared path parameter the path lacks)."""
+    required: bool
+    warning: str | None
+    """Said whenever the parameter is sent (or dropped): it is not declared by the operation."""
+    at: Location
+
+
+@dataclass(frozen=True)
+class BodyPlan:
+    """The request body: its media type, its payload and the replacements applied to it."""
+
+    media_type: str
+    payload: Value
+    replacements: tuple[tuple[str, Value], ...] = ()
+
+
+@dataclass(frozen=True)
+class RequestPlan:
+    """An operation step's request, resolved against its OpenAPI operation."""
+
+    operation: Operation
+    source: OpenAPISource
+    parameters: tuple[ParameterPlan, ...]
+    body: BodyPlan | None
+    responses: ResponseCheck
+
+
+def plan_request(operation: Operation, source: OpenAPISource, parameters: tuple[Parameter, ...],
+                 body: RequestBody | None, responses: ResponseCheck) -> RequestPlan:
+    """The request plan of an operation step with these effective parameters and body."""
+    return RequestPlan(operation, source, tuple(_parameter(operation, p) for p in parameters),
+                       None if body is None else _body(operation, body), responses)
+
+
+def _parameter(operation: Operation, parameter: Parameter) -> ParameterPlan:
+    location = parameter.in_ or "query"
+    declared = operation.parameter(parameter.name, location)
+    written = parameter.value if isinstance(parameter.value, str) else str(parameter.value)
+    value = compile_value(parameter.value)
+    if declared is None and location == "path" and f"{{{parameter.name}}}" not in operation.path:
+        return ParameterPlan(parameter.name, location, value, written, None, False,
+                             f"parameter '{parameter.name}' (in path) is not declared by {operation} and its path "
+                             f"has no {{{parameter.name}}}: not sent", parameter.location)
+    if declared is None:
+        spec = ParameterSpec(parameter.name, cast(ParameterLocation, location))
+        return ParameterPlan(parameter.name, location, value, written, spec, False,
+                             f"parameter '{parameter.name}' (in {location}) is not declared by {operation}; sent "
+                             "anyway", parameter.location)
+    spec = ParameterSpec(declared.name, cast(ParameterLocation, location), declared.style, declared.explode,
+                         declared.allow_reserved, declared.content_type)
+    return ParameterPlan(parameter.name, location, value, written, spec, declared.required, None, parameter.location)
+
+
+def _body(operation: Operation, body: RequestBody) -> BodyPlan:
+    media = body.content_type or (operation.request_media_types[0] if operation.request_media_types
+                                  else "application/json")
+    payload = compile_value(body.payload) if body.has_payload else Constant(None)
+    return BodyPlan(media, payload, tuple((r.target, compile_value(r.value)) for r in body.replacements))

@@ -1,0 +1,142 @@
+"""Compiled values: parameter values, payloads, replacement values and outputs, parsed once at plan time.
+
+A value from the document becomes a tree of :class:`Value` nodes: a constant, one runtime expression (the
+whole string), a template (a string with embedded ``{$...}``), an object or an array. Evaluation then walks
+the tree and never parses text.
+
+The missing-value rule lives here, in one place: a runtime expression that has no value is never sent as
+``null``. :meth:`Value.evaluate` returns :data:`MISSING` only when the *whole* value is such an expression
+(the caller decides: omit a parameter, fail a required one, leave an output unset). Deeper inside a value it
+is an :class:`ExpressionEvaluationError` naming the expression, except for an object member whose whole
+value is one, which a payload leaves out when ``omitted`` is given (and is told the member's pointer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from arazzo_runner.errors import ExpressionEvaluationError
+from arazzo_runner.expressions import (
+    MISSING,
+    ExpressionContext,
+    RuntimeExpression,
+    Template,
+    is_runtime_expression,
+    parse_expression,
+    parse_template,
+)
+from arazzo_runner.pointer import child as child_pointer
+
+Omitted = Callable[[str, str], None]
+"""Told ``(pointer of the member, expression text)`` for each object member left out of a payload."""
+
+
+class Value:
+    """A compiled value; ``text`` is how it was written (for messages)."""
+
+    __slots__ = ()
+
+    def evaluate(self, context: ExpressionContext, omitted: Omitted | None = None, at: str = "") -> Any:
+        """The value in ``context`` (see the module docstring for missing values)."""
+        raise NotImplementedError
+
+    @property
+    def is_expression(self) -> bool:
+        """Whether the whole value is one runtime expression."""
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Constant(Value):
+    """A literal: a scalar, or a string with no expression in it."""
+
+    value: Any
+
+    def evaluate(self, context: ExpressionContext, omitted: Omitted | None = None, at: str = "") -> Any:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Expression(Value):
+    """A string that is exactly one runtime expression: the referenced value, with its JSON type."""
+
+    expression: RuntimeExpression
+    text: str
+
+    def evaluate(self, context: ExpressionContext, omitted: Omitted | None = None, at: str = "") -> Any:
+        return self.expression.evaluate(context)
+
+    @property
+    def is_expression(self) -> bool:
+        return True
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Text(Value):
+    """A string with embedded ``{$expression}`` parts; an embedded expression without a value is an error."""
+
+    template: Template
+
+    def evaluate(self, context: ExpressionContext, omitted: Omitted | None = None, at: str = "") -> str:
+        return self.template.render(context, strict=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Object(Value):
+    """A JSON object of compiled members (a new ``dict`` per evaluation)."""
+
+    members: tuple[tuple[str, Value], ...]
+
+    def evaluate(self, context: ExpressionContext, omitted: Omitted | None = None, at: str = "") -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, member in self.members:
+            value = member.evaluate(context, omitted, child_pointer(at, key) if omitted else at)
+            if value is MISSING:
+                if omitted is None:
+                    raise _no_value(member)
+                omitted(child_pointer(at, key), str(member))
+                continue
+            result[key] = value
+        return result
+
+
+@dataclass(frozen=True, slots=True)
+class Array(Value):
+    """A JSON array of compiled items (a new ``list`` per evaluation)."""
+
+    items: tuple[Value, ...]
+
+    def evaluate(self, context: ExpressionContext, omitted: Omitted | None = None, at: str = "") -> list[Any]:
+        result = []
+        for index, item in enumerate(self.items):
+            value = item.evaluate(context, omitted, child_pointer(at, str(index)) if omitted else at)
+            if value is MISSING:
+                raise _no_value(item)
+            result.append(value)
+        return result
+
+
+def _no_value(value: Value) -> ExpressionEvaluationError:
+    return ExpressionEvaluationError(f"runtime expression '{value}' has no value")
+
+
+def compile_value(value: Any) -> Value:
+    """The compiled form of a value as written in the document (whose depth the loader bounds)."""
+    if isinstance(value, Mapping):
+        return Object(tuple((str(key), compile_value(item)) for key, item in value.items()))
+    if isinstance(value, list | tuple):
+        return Array(tuple(compile_value(item) for item in value))
+    if isinstance(value, str):
+        if is_runtime_expression(value):
+            return Expression(parse_expression(value), value)
+        if "{" in value:
+            template = parse_template(value)
+            if not template.is_literal:
+                return Text(template)
+    return Constant(value)
+

@@ -1,0 +1,88 @@
+"""Validation: the JSON Schema plus every semantic rule of ENGINE-CHECKLIST.md §3, reporting all problems.
+
+* :mod:`~arazzo_runner.validate.schema` — the official Arazzo 1.0 JSON Schema, its known bugs relaxed;
+* :mod:`~arazzo_runner.validate.rules` — unique ids, parameters, actions;
+* :mod:`~arazzo_runner.validate.expressions` — expressions parse and name what exists.
+
+Reference problems (unknown operations, workflows, components, steps; call cycles) come from the one resolver
+(:mod:`arazzo_runner.resolve`). Every rule has a stable kebab-case id; the README lists them. Rules work on the
+tolerant model, so a document with schema errors still gets its semantic problems reported.
+"""
+
+from __future__ import annotations
+
+import re
+
+from arazzo_runner.errors import Diagnostic
+from arazzo_runner.resolve import Resolution, WorkflowKey
+from arazzo_runner.sources import BoundDocument
+from arazzo_runner.validate.rules import document_rules
+from arazzo_runner.validate.schema import schema_diagnostics
+
+SUPPORTED_VERSION = re.compile(r"^1\.0\.\d+(-.+)?$")
+
+__all__ = ["SUPPORTED_VERSION", "validate_resolution"]
+
+
+def validate_resolution(resolution: Resolution) -> list[Diagnostic]:
+    """Every problem of every document of a resolved bundle: the root's first, each sorted by position."""
+    bundle = resolution.bundle
+    cycles = _cycle_diagnostics(resolution)
+    diagnostics: list[Diagnostic] = []
+    known: set[tuple[str, str]] = set()
+    for bound in bundle.documents.values():
+        found = _document(bound, resolution, cycles.get(bound.url, []))
+        fresh = [d for d in found if (d.rule, d.message) not in known]
+        known.update((d.rule, d.message) for d in fresh)
+        diagnostics.extend(fresh)
+    return diagnostics
+
+
+def _document(bound: BoundDocument, resolution: Resolution, cycles: list[Diagnostic]) -> list[Diagnostic]:
+    document = bound.document
+    data = document.document.data
+    if data is None:
+        return [Diagnostic("error", "malformed-document", "the document is empty", document.location)]
+    diagnostics: list[Diagnostic] = []
+    if not SUPPORTED_VERSION.match(document.arazzo):
+        shown = data.get("arazzo") if isinstance(data, dict) else None
+        message = (f"unsupported Arazzo version {shown!r}: this engine implements 1.0.x"
+                   if isinstance(shown, str) else "the document has no valid 'arazzo' version field")
+        diagnostics.append(Diagnostic("error", "unsupported-version", message, document.field_location("arazzo")))
+        if isinstance(shown, str):
+            return diagnostics  # another version's document: our schema's complaints would only be noise
+    diagnostics.extend(schema_diagnostics(document.document))
+    if not isinstance(data, dict):
+        return diagnostics
+    diagnostics.extend(bound.problems)
+    diagnostics.extend(resolution.problems.get(bound.url, ()))
+    diagnostics.extend(document_rules(document, resolution.of(bound)))
+    diagnostics.extend(cycles)
+    return sorted(diagnostics, key=_order)
+
+
+def _order(diagnostic: Diagnostic) -> tuple[int, int, str]:
+    location = diagnostic.location
+    return (location.line or 0, location.column or 0, diagnostic.rule)
+
+
+def _cycle_diagnostics(resolution: Resolution) -> dict[str, list[Diagnostic]]:
+    """Each cycle of calls once, at its first edge in the document whose workflows lead to it."""
+    found: dict[str, list[Diagnostic]] = {}
+    reported: set[frozenset[WorkflowKey]] = set()
+    for url, bound in resolution.bundle.documents.items():
+        starts = [(url, w.workflow_id) for w in bound.document.workflows]
+        for cycle in resolution.graph.cycles(starts):
+            members = frozenset(cycle.members)
+            if members in reported:
+                continue
+            reported.add(members)
+            local = [e for e in cycle.edges if e.node.document.url == url]
+            edge = local[0] if local else cycle.edges[-1]
+            if cycle.only_depends_on:
+                diagnostic = edge.node.diagnostic(edge.field, "depends-on-cycle", f"dependsOn cycle: {cycle.chain()}")
+            else:
+                diagnostic = edge.node.diagnostic(edge.field, "workflow-cycle",
+                                                  f"workflows call each other in a cycle: {cycle.chain()}")
+            found.setdefault(edge.node.document.url, []).append(diagnostic)
+    return found

@@ -1,0 +1,112 @@
+"""The semantic rules of ENGINE-CHECKLIST.md §3 that are not about resolving references.
+
+Ids that must be unique, parameters without ``in``, the shape of actions, criteria, and what runtime
+expressions refer to (steps, outputs, source descriptions). They read the :class:`Resolution` for the
+effective parameter and action lists, so nothing is resolved twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from arazzo_runner.errors import Diagnostic
+from arazzo_runner.model import Action, ArazzoDocument, Node, Parameter, Step, Workflow
+from arazzo_runner.resolve import ResolvedAction, ResolvedStep, ResolvedWorkflow
+from arazzo_runner.validate.expressions import ExpressionRules
+
+
+def document_rules(document: ArazzoDocument, workflows: Sequence[ResolvedWorkflow]) -> Iterator[Diagnostic]:
+    """Every rule of this module over one document whose workflows were resolved into ``workflows``."""
+    yield from duplicates(document.source_descriptions, lambda s: s.name, "name", "duplicate-source-name",
+                          "source description name")
+    yield from duplicates(document.workflows, lambda w: w.workflow_id, "workflowId", "duplicate-workflow-id",
+                          "workflowId")
+    expressions = ExpressionRules(document)
+    for parameter in document.components.parameters.values():
+        yield from expressions.value(parameter, "value", parameter.value)
+    for action in (*document.components.success_actions.values(), *document.components.failure_actions.values()):
+        yield from action_shape(action)
+        yield from expressions.criteria(action.criteria, None)
+    for resolved in workflows:
+        yield from _workflow(resolved, expressions)
+
+
+def duplicates(nodes: Iterable[Any], key: Callable[[Any], Any], field: str, rule: str,
+               what: str) -> Iterator[Diagnostic]:
+    """A diagnostic for every node whose ``key`` repeats an earlier one's."""
+    seen: dict[object, Node] = {}
+    for node in nodes:
+        value = key(node)
+        if value in (None, "", (None, None)):
+            continue
+        if value in seen:
+            shown = value if isinstance(value, str) else "/".join(str(v) for v in value)
+            first = seen[value].location
+            yield node.diagnostic(field, rule, f"duplicate {what} '{shown}' (first defined at line {first.line})")
+        else:
+            seen[value] = node
+
+
+def action_shape(action: Action) -> Iterator[Diagnostic]:
+    """Targets an action of its type may (not) have."""
+    if action.type == "goto" and (action.step_id is None) == (action.workflow_id is None):
+        yield action.diagnostic("type", "action-target",
+                                f"goto action '{action.name}' needs exactly one of stepId or workflowId")
+    if action.type == "retry" and action.step_id is not None and action.workflow_id is not None:
+        yield action.diagnostic("type", "action-target",
+                                f"retry action '{action.name}' may name a stepId or a workflowId, not both")
+    if action.type == "end" and (action.step_id or action.workflow_id):
+        yield action.diagnostic("type", "action-target",
+                                f"end action '{action.name}' takes no stepId or workflowId", "warning")
+
+
+def _workflow(resolved: ResolvedWorkflow, expressions: ExpressionRules) -> Iterator[Diagnostic]:
+    workflow = resolved.workflow
+    yield from duplicates(workflow.steps, lambda s: s.step_id, "stepId", "duplicate-step-id", "stepId")
+    yield from _parameter_duplicates(resolved.parameters)
+    yield from _action_list(workflow, resolved.success_actions, expressions)
+    yield from _action_list(workflow, resolved.failure_actions, expressions)
+    for step in resolved.steps:
+        yield from _step(workflow, step, expressions)
+    for name, value in workflow.outputs.items():
+        yield from expressions.output(workflow, workflow, name, value)
+
+
+def _step(workflow: Workflow, resolved: ResolvedStep, expressions: ExpressionRules) -> Iterator[Diagnostic]:
+    step: Step = resolved.step
+    yield from _parameter_duplicates(resolved.own_parameters)
+    operation_step = step.workflow_id is None and (step.operation_id is not None or step.operation_path is not None)
+    if operation_step:
+        for parameter in resolved.parameters:
+            if parameter.in_ is None:
+                yield parameter.diagnostic("name", "parameter-in-required",
+                                           f"parameter '{parameter.name}' of operation step '{step.step_id}' needs "
+                                           "'in' (path, query, header or cookie)")
+    for parameter in resolved.own_parameters:
+        yield from expressions.value(parameter, "value", parameter.value, workflow, step)
+    if step.request_body is not None:
+        body = step.request_body
+        if body.has_payload:
+            yield from expressions.value(body, "payload", body.payload, workflow, step)
+        for replacement in body.replacements:
+            yield from expressions.value(replacement, "value", replacement.value, workflow, step)
+    yield from expressions.criteria(step.success_criteria, workflow, step)
+    yield from _action_list(workflow, resolved.own_success, expressions)
+    yield from _action_list(workflow, resolved.own_failure, expressions)
+    for name, value in step.outputs.items():
+        yield from expressions.output(step, workflow, name, value, step)
+
+
+def _parameter_duplicates(params: Sequence[Parameter]) -> Iterator[Diagnostic]:
+    yield from duplicates(params, lambda p: p.identity, "name", "duplicate-parameter", "parameter (name, in)")
+
+
+def _action_list(workflow: Workflow, actions: Sequence[ResolvedAction],
+                 expressions: ExpressionRules) -> Iterator[Diagnostic]:
+    yield from duplicates([a.action for a in actions], lambda a: a.name, "name", "duplicate-action-name",
+                          "action name")
+    for resolved in actions:
+        if resolved.written is resolved.action:  # component actions were checked once, where they are defined
+            yield from action_shape(resolved.action)
+            yield from expressions.criteria(resolved.action.criteria, workflow)

@@ -1,0 +1,50 @@
+"""The one redactor: every form a secret takes on its way out is masked."""
+
+from __future__ import annotations
+
+import base64
+import json
+from urllib.parse import quote, quote_plus
+
+import pytest
+
+from arazzo_runner.redaction import Redactor
+
+SECRET = 'p@ss "w/rd"\\ +1'
+PAIR = f"client-7:{SECRET}"
+
+FORMS = [
+    pytest.param(SECRET, id="plain"),
+    pytest.param(quote(SECRET, safe=""), id="percent-encoded"),
+    pytest.param(quote_plus(SECRET), id="form-encoded"),
+    pytest.param(json.dumps(SECRET)[1:-1], id="json-escaped"),
+    pytest.param(base64.b64encode(PAIR.encode()).decode(), id="basic-auth-base64"),
+    pytest.param(base64.b64encode(f"client-7:{quote_plus(SECRET)}".encode()).decode(), id="oauth2-client-basic"),
+    pytest.param(PAIR, id="whole-pair"),
+]
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_every_form_of_a_pair_secret_is_masked(form: str) -> None:
+    assert Redactor([PAIR])(f"before {form} after") == "before *** after"
+
+
+def test_a_longer_secret_containing_a_shorter_one_is_masked_whole() -> None:
+    assert Redactor(["", "abc", "abcdef"])("abcdef") == "***"
+
+
+def test_nothing_to_mask_leaves_the_text_alone() -> None:
+    assert Redactor([])("nothing here") == "nothing here"
+
+
+def test_adding_returns_a_new_redactor_and_leaves_the_old_one_unchanged() -> None:
+    first = Redactor(["one"])
+    second = first.adding("token-2")
+
+    assert first("one token-2") == "*** token-2"
+    assert second("one token-2") == "*** ***"
+    assert first.adding("one") is first
+
+
+def test_repr_shows_no_secret() -> None:
+    assert repr(Redactor([PAIR])) == "Redactor(1 secret(s))"
