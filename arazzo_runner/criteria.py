@@ -69,6 +69,7 @@ class CriterionOutcome:
     error: str | None = None
 
 
+_PASSED, _NOT_PASSED = CriterionOutcome(True), CriterionOutcome(False)
 _Check = Callable[[Any, ExpressionContext], bool]
 """Compiled test of a context value (the step's context for ``simple``)."""
 
@@ -90,7 +91,7 @@ class Criterion:
             return CriterionOutcome(False, self.failure)
         try:
             value = ctx if self.context is None else self._context_value(ctx)
-            return CriterionOutcome(self.check(value, ctx))
+            return _PASSED if self.check(value, ctx) else _NOT_PASSED
         except (CriterionFailure, ExpressionError) as exc:
             return CriterionOutcome(False, str(exc))
         except Exception as exc:

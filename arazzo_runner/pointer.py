@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from jsonpointer import EndOfList, JsonPointer, JsonPointerException
@@ -18,6 +19,7 @@ from jsonpointer import unescape as _unescape
 from arazzo_runner.errors import ResolutionError
 
 _NOTHING = object()
+_PLAIN_MAPPINGS = (dict, MappingProxyType)
 _STEPPER = JsonPointer("")  # walk() uses no state of its own: one instance steps through any document
 
 
@@ -59,6 +61,11 @@ def resolve(document: Any, pointer: str | Sequence[str], default: Any) -> Any:
     tokens = parse(pointer) if isinstance(pointer, str) else pointer
     node = document
     for token in tokens:
+        if type(node) in _PLAIN_MAPPINGS:  # the common case, decided without the library's generic stepping
+            node = node.get(token, _NOTHING)
+            if node is _NOTHING:
+                return default
+            continue
         if isinstance(node, str | bytes | bytearray):
             return default
         try:

@@ -12,10 +12,10 @@ import os
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
@@ -35,10 +35,14 @@ from arazzo_runner.execute import (
     SyncIO,
     execute_workflow,
 )
+from arazzo_runner.execute.state import Signing, signing
+
+if TYPE_CHECKING:
+    from arazzo_runner.execute.contract import Contract
 from arazzo_runner.http import CredentialStore
 from arazzo_runner.loader import Retriever
 from arazzo_runner.model import ArazzoDocument
-from arazzo_runner.plan import Plan, blocking, build_plan, select_workflow
+from arazzo_runner.plan import Plan, RequestPlan, blocking, build_plan, select_workflow
 from arazzo_runner.sources import Workspace
 
 __all__ = ["Prepared", "Runner", "arun", "run"]
@@ -51,6 +55,10 @@ class Prepared:
     plan: Plan
     notice: str | None = None
     """A warning every run of this plan repeats (server overrides that name no source it uses)."""
+    signings: Mapping[RequestPlan, Signing] = field(default_factory=lambda: MappingProxyType({}))
+    """How each request is signed with the runner's credentials, decided once."""
+    contracts: Mapping[str, Contract] = field(default_factory=lambda: MappingProxyType({}))
+    """openapi-core's view of each description the run calls (contract mode only)."""
 
     @property
     def sources(self) -> frozenset[str]:
@@ -64,7 +72,9 @@ class Runner:
     ``servers`` maps a source description name to a base URL that replaces its OpenAPI servers; ``auth`` maps
     ``SOURCE.SCHEME`` to a credential (see :mod:`arazzo_runner.http.auth`), the environment supplying the rest.
     Responses are checked against their OpenAPI operation (status, content type, body schema): mismatches are
-    warnings, or fail the step when ``strict``. Nothing passed in is modified.
+    warnings, or fail the step when ``strict``. ``contract`` checks every request and response with openapi-core
+    instead (parameters, security, headers, bodies; slower, see :mod:`arazzo_runner.execute.contract`): a
+    response that breaks the contract fails its step. Nothing passed in is modified.
 
     ``unknown_servers`` says what happens when ``servers`` names a source description the run does not use:
     ``"error"`` (the default: a typo would otherwise send requests to the API's own servers) refuses the run
@@ -86,6 +96,7 @@ class Runner:
         max_steps: int | None = None,
         max_depth: int | None = None,
         strict: bool = False,
+        contract: bool = False,
         sleep: Callable[[float], None] = time.sleep,
         async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         listeners: Iterable[Listener] = (),
@@ -106,7 +117,8 @@ class Runner:
         settings = RequestSettings(MappingProxyType(dict(servers or {})),
                                    MappingProxyType(dict(server_variables or {})), credentials, timeout)
         self._options = RunOptions(settings, DEFAULT_MAX_STEPS if max_steps is None else max_steps,
-                                   DEFAULT_MAX_DEPTH if max_depth is None else max_depth, strict, clock, wall_clock)
+                                   DEFAULT_MAX_DEPTH if max_depth is None else max_depth, strict, contract, clock,
+                                   wall_clock)
         self._sleep = sleep
         self._async_sleep = async_sleep
         self._listeners = tuple(listeners)
@@ -150,14 +162,25 @@ class Runner:
                       f"uses: {', '.join(sorted(plan.sources)) or 'none'}")
             if self._unknown_servers == "error":
                 raise UsageError(notice)
-        return Prepared(plan, notice)
+        credentials = self._options.settings.credentials
+        signings = {step.request: signing(step.request, credentials) for workflow in plan.workflows.values()
+                    for step in workflow.steps if step.request is not None}
+        contracts: Mapping[str, Contract] = MappingProxyType({})
+        if self._options.contract:
+            from arazzo_runner.execute.contract import build_contracts
+
+            sources = {s.request.source.url: s.request.source for w in plan.workflows.values() for s in w.steps
+                       if s.request is not None}
+            contracts = MappingProxyType(build_contracts(list(sources.values())))
+        return Prepared(plan, notice, MappingProxyType(signings), contracts)
 
     def _drive(self, source: PathOrUrl | ArazzoDocument, workflow_id: str | None,
                inputs: Mapping[str, Any] | None) -> Drive:
         prepared = self.prepare(source, workflow_id)
         plan = prepared.plan
         ready = plan.main.inputs.prepare(dict(inputs or {}))
-        state = RunState(plan, self._options, ready)
+        state = RunState(plan, self._options, ready, prepared.signings, observed=bool(self._listeners),
+                         contracts=prepared.contracts)
         return Drive(plan.main.workflow_id, execute_workflow(state, plan.main, ready, notice=prepared.notice),
                      self._listeners)
 

@@ -30,6 +30,8 @@ def to_text(value: Any) -> str:
         return value
     if isinstance(value, bytes | bytearray):
         return bytes(value).decode("utf-8", errors="replace")
+    if type(value) is int:
+        return _integer(value)
     if isinstance(value, int | float):
         return _number(value)
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_lenient)
@@ -46,6 +48,13 @@ def to_json(value: Any) -> str:
 def header_key(name: str) -> str:
     """The form in which header names compare: case-insensitively (RFC 9110 §5.1)."""
     return name.lower()
+
+
+def _integer(value: int) -> str:
+    try:
+        return str(value)
+    except ValueError as exc:  # beyond Python's int-to-text digit limit
+        raise ExecutionError(f"a number too large to write as text: {exc}") from None
 
 
 def _number(value: int | float) -> str:

@@ -44,6 +44,9 @@ def add_run_parser(commands: Any) -> None:
     run.add_argument("--max-steps", type=int, default=None, metavar="N", help="step budget (default 1000)")
     run.add_argument("--strict", action="store_true",
                      help="fail a step whose response does not match its OpenAPI operation (else a warning)")
+    run.add_argument("--contract", action="store_true",
+                     help="check every request and response with openapi-core (parameters, security, headers, "
+                          "bodies); a response that breaks the contract fails its step (slower)")
 
 
 def parse_inputs(items: Sequence[tuple[str | None, str]]) -> dict[str, Any]:
@@ -106,6 +109,7 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             timeout=args.timeout,
             max_steps=args.max_steps,
             strict=args.strict,
+            contract=args.contract,
             listeners=[report.on_event],
         )
         inputs = parse_inputs(args.inputs or [])

@@ -48,8 +48,11 @@ class Decision:
     workflow: WorkflowKey | None = None
 
 
+NEXT, BREAK, END = Decision("next"), Decision("break"), Decision("end")
+
+
 def _end(action: ActionPlan) -> Decision:
-    return Decision("end")
+    return END
 
 
 def _goto(action: ActionPlan) -> Decision:
@@ -145,12 +148,13 @@ def _run_step(state: RunState, frame: Frame, step: StepPlan, depth: int) -> Exec
     started = state.options.clock()
     while True:
         attempts += 1
-        state.charge(f"step '{step.step_id}'")
-        yield StepStarted(frame.workflow_id, step.step_id, attempts)
+        state.charge("step", step.step_id)
+        if state.observed:
+            yield StepStarted(frame.workflow_id, step.step_id, attempts)
         attempt = yield from _attempt(state, frame, step, depth)
         chosen = None
         for action in step.success_actions if attempt.success else step.failure_actions:
-            if not (yield from criteria_pass(frame, step.step_id, action.criteria, attempt.context)):
+            if not (yield from criteria_pass(state, frame, step.step_id, action.criteria, attempt.context)):
                 continue
             if action.type == "retry":
                 if retries.get(action.name, 0) >= action.retry_limit:
@@ -162,20 +166,23 @@ def _run_step(state: RunState, frame: Frame, step: StepPlan, depth: int) -> Exec
             result = step_result(frame, step, attempt, attempts, state.options.clock() - started)
             frame.results.append(result)
             yield StepFinished(frame.workflow_id, result)
-            return (yield from _decide(frame, step, chosen, attempt))
-        yield ActionTaken(frame.workflow_id, step.step_id, chosen.name, "retry", chosen.target)
+            return (yield from _decide(state, frame, step, chosen, attempt))
+        if state.observed:
+            yield ActionTaken(frame.workflow_id, step.step_id, chosen.name, "retry", chosen.target)
         delay = attempt.retry_after if attempt.retry_after is not None else (chosen.retry_after or 0.0)
         if delay > 0:
             yield Sleep(min(delay, MAX_RETRY_AFTER))
         yield from _retry_reference(state, frame, chosen, depth)
 
 
-def _decide(frame: Frame, step: StepPlan, action: ActionPlan | None, attempt: Attempt) -> Execution:
+def _decide(state: RunState, frame: Frame, step: StepPlan, action: ActionPlan | None, attempt: Attempt) -> Execution:
     if action is None:
-        kind = "next" if attempt.success else "break"
-        yield ActionTaken(frame.workflow_id, step.step_id, "(default)", kind)
-        return Decision(kind), attempt
-    yield ActionTaken(frame.workflow_id, step.step_id, action.name, action.type, action.target)
+        decision = NEXT if attempt.success else BREAK
+        if state.observed:
+            yield ActionTaken(frame.workflow_id, step.step_id, "(default)", decision.kind)
+        return decision, attempt
+    if state.observed:
+        yield ActionTaken(frame.workflow_id, step.step_id, action.name, action.type, action.target)
     decide = ACTIONS.get(action.type)
     if decide is None:
         raise ExecutionError(f"action '{action.name}' of step '{step.step_id}' has no usable type", action.at)
@@ -186,14 +193,15 @@ def _retry_reference(state: RunState, frame: Frame, action: ActionPlan, depth: i
     """Run the step or workflow a retry action names before the next attempt; its failure does not stop us."""
     if action.step_index is not None:
         step = frame.plan.steps[action.step_index]
-        state.charge(f"step '{step.step_id}'")
-        yield StepStarted(frame.workflow_id, step.step_id, 1)
+        state.charge("step", step.step_id)
+        if state.observed:
+            yield StepStarted(frame.workflow_id, step.step_id, 1)
         attempt = yield from _attempt(state, frame, step, depth)
         result = step_result(frame, step, attempt, 1, 0.0)
         frame.results.append(result)
         yield StepFinished(frame.workflow_id, result)
     elif action.workflow is not None:
-        state.charge(f"workflow '{action.workflow_id}'")
+        state.charge("workflow", action.workflow_id or "")
         target = state.plan.workflows[action.workflow]
         yield from execute_workflow(state, target, _inputs_for(state, target, frame.inputs), depth + 1)
 
@@ -228,7 +236,7 @@ def _attempt(state: RunState, frame: Frame, step: StepPlan, depth: int) -> Execu
     else:
         attempt = yield from operation_attempt(state, frame, step, base)
     if attempt.success:  # a response (or a successful sub-run) arrived: now the criteria decide
-        failed = yield from first_failing(frame, step.step_id, step.success_criteria, attempt.context)
+        failed = yield from first_failing(state, frame, step.step_id, step.success_criteria, attempt.context)
         if failed is not None:
             attempt.fail(criterion_failure(failed, attempt))
     outputs, warnings = evaluate_outputs(step.outputs, attempt.context)

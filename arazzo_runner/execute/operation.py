@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import email.utils
 from collections.abc import Callable
-from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
@@ -22,7 +21,7 @@ from arazzo_runner.execute.commands import Execution, FetchToken, Send
 from arazzo_runner.execute.request import BuiltRequest, build_request
 from arazzo_runner.execute.state import Attempt, Frame, RunState
 from arazzo_runner.expressions import MISSING, ExpressionContext, RequestData, ResponseData
-from arazzo_runner.http import ParameterSpec, apply_auth, apply_replacements, choose_requirement, decode_body_with_note
+from arazzo_runner.http import ParameterSpec, apply_auth, apply_replacements, decode_body_with_note
 from arazzo_runner.plan import RequestPlan, StepPlan
 
 
@@ -42,22 +41,50 @@ def operation_attempt(state: RunState, frame: Frame, step: StepPlan, base: Expre
         attempt.fail(f"cannot build the request: {exc}")
         return attempt
     request = built.request
+    contract = state.contracts.get(plan.source.url) if state.options.contract else None
+    if contract is not None:
+        for problem in _guarded(lambda: contract.request_problems(
+                plan, request, built.target, state.options.settings.server_variables)):
+            attempt.warn(f"contract: request {problem}")
     url = str(request.url)
     attempt.request = RequestInfo(request.method, url)
-    yield RequestSent(frame.workflow_id, step.step_id, request.method, url)
+    if state.observed:
+        yield RequestSent(frame.workflow_id, step.step_id, request.method, url)
     sent_at = state.options.clock()
     answer = yield Send(request)
-    request_data = RequestData(headers=MappingProxyType(dict(built.headers)), query=MappingProxyType(dict(built.query)),
-                               path=MappingProxyType(dict(built.path)),
-                               body=MISSING if built.body is None else built.body)
-    attempt.context = replace(base, url=url, method=request.method, request=request_data)
+    # The built request's mappings are its own fresh dicts: read-only views suffice.
+    request_data = RequestData(headers=MappingProxyType(built.headers), query=MappingProxyType(built.query),
+                               path=MappingProxyType(built.path), body=MISSING if built.body is None else built.body)
     if not isinstance(answer, httpx.Response):
+        attempt.context = _exchange(base, url, request.method, request_data)
         attempt.fail(f"{request.method} {url}: {transport_message(answer)}")
         return attempt
-    yield ResponseReceived(frame.workflow_id, step.step_id, answer.status_code,
-                           (state.options.clock() - sent_at) * 1000)
-    _received(state, plan, answer, attempt)
+    if state.observed:
+        yield ResponseReceived(frame.workflow_id, step.step_id, answer.status_code,
+                               (state.options.clock() - sent_at) * 1000)
+    _received(state, plan, answer, attempt, base, url, request.method, request_data)
+    if contract is not None and attempt.success:
+        problems = _guarded(lambda: contract.response_problems(
+            plan, request, built.target, state.options.settings.server_variables, answer))
+        if problems:
+            attempt.fail("response does not match the OpenAPI contract: " + "; ".join(problems))
     return attempt
+
+
+def _guarded(check: Callable[[], list[str]]) -> list[str]:
+    """openapi-core's findings; an error inside it is one more finding, never a crash of the run."""
+    try:
+        return check()
+    except Exception as exc:  # noqa: BLE001 - a library failure must not stop the run; say so instead
+        return [f"could not be checked: {type(exc).__name__}: {str(exc)[:200]}"]
+
+
+def _exchange(base: ExpressionContext, url: str, method: str, request: RequestData,
+              status: Any = MISSING, response: ResponseData | None = None) -> ExpressionContext:
+    """``base`` with the HTTP exchange of this attempt (built directly: this is on every step's path)."""
+    return ExpressionContext(url=url, method=method, status_code=status, request=request, response=response,
+                             inputs=base.inputs, outputs=base.outputs, steps=base.steps, workflows=base.workflows,
+                             source_descriptions=base.source_descriptions, components=base.components)
 
 
 def _parameters(plan: RequestPlan, context: ExpressionContext, attempt: Attempt) -> list[tuple[ParameterSpec, Any]]:
@@ -103,34 +130,43 @@ def _present(value: Any, written: object) -> Any:
 def _build(state: RunState, frame: Frame, step: StepPlan, plan: RequestPlan,
            parameters: list[tuple[ParameterSpec, Any]], body: tuple[Any] | None, attempt: Attempt) -> Execution:
     """Choose credentials, fetch the tokens they need (once per run), then build the request once."""
-    source = plan.source
-    credentials = state.options.settings.credentials
-    choice = choose_requirement(source.name, plan.operation.security, source.schemes, credentials)
-    for request in choice.tokens:
-        if request.key in state.tokens:
-            continue
-        token = yield FetchToken(request)
-        if isinstance(token, BaseException):
-            raise ExecutionError(f"cannot obtain an OAuth2 token from {request.token_url}: {token}")
-        state.tokens[request.key] = str(token)
-        yield CredentialObtained(frame.workflow_id, step.step_id, str(token))
-    auth = apply_auth(choice, source.schemes, credentials, state.tokens)
+    signing = state.signing(plan)
+    if signing.error is not None:
+        raise signing.error
+    auth = signing.ready
+    if auth is None:
+        choice = signing.choice
+        assert choice is not None
+        for request in choice.tokens:
+            if request.key in state.tokens:
+                continue
+            token = yield FetchToken(request)
+            if isinstance(token, BaseException):
+                raise ExecutionError(f"cannot obtain an OAuth2 token from {request.token_url}: {token}")
+            state.tokens[request.key] = str(token)
+            yield CredentialObtained(frame.workflow_id, step.step_id, str(token))
+        auth = apply_auth(choice, plan.source.schemes, state.options.settings.credentials, state.tokens)
     for missing in auth.missing:
         attempt.warn(f"no credentials configured for {missing}: request sent without them", Hint("auth", missing))
     built: BuiltRequest = build_request(plan, parameters, body, state.options.settings, auth)
     return built
 
 
-def _received(state: RunState, plan: RequestPlan, answer: httpx.Response, attempt: Attempt) -> None:
-    body, note = decode_body_with_note(answer.content, answer.headers.get("content-type"))
+def _received(state: RunState, plan: RequestPlan, answer: httpx.Response, attempt: Attempt,
+              base: ExpressionContext, url: str, method: str, request: RequestData) -> None:
+    # httpx's headers already compare names case-insensitively and join repeated fields (RFC 9110 §5.3).
+    headers = answer.headers
+    content_type = headers.get("content-type")
+    body, note = decode_body_with_note(answer.content, content_type)
     if note:
         attempt.warn(note)
-    response = ResponseData(headers=MappingProxyType({k.lower(): v for k, v in answer.headers.items()}),
-                            body=MISSING if not answer.content else body)
-    attempt.context = replace(attempt.context, status_code=answer.status_code, response=response)
+    response = ResponseData(headers=headers, body=MISSING if not answer.content else body)
+    attempt.context = _exchange(base, url, method, request, answer.status_code, response)
     attempt.status_code = answer.status_code
-    attempt.retry_after = retry_after(answer.headers.get("retry-after"), state.options.wall_clock)
-    problems = plan.responses.check(answer.status_code, answer.headers.get("content-type"), response.body)
+    attempt.retry_after = retry_after(headers.get("retry-after"), state.options.wall_clock)
+    if state.options.contract:
+        return  # openapi-core checks the whole exchange instead
+    problems = plan.responses.check(answer.status_code, content_type, response.body)
     if problems and state.options.strict:
         attempt.fail("response does not match the OpenAPI description: " + "; ".join(problems))
     else:

@@ -13,7 +13,7 @@ from arazzo_runner.errors import ArazzoError
 from arazzo_runner.events import CriterionEvaluated, StepResult
 from arazzo_runner.execute.commands import Execution
 from arazzo_runner.execute.operation import describe
-from arazzo_runner.execute.state import Attempt, Frame
+from arazzo_runner.execute.state import Attempt, Frame, RunState
 from arazzo_runner.expressions import MISSING, ExpressionContext
 from arazzo_runner.plan import StepPlan
 from arazzo_runner.plan.values import Value
@@ -21,20 +21,22 @@ from arazzo_runner.plan.values import Value
 MAX_BODY_SHOWN = 200
 
 
-def first_failing(frame: Frame, step_id: str, criteria: Sequence[Criterion],
+def first_failing(state: RunState, frame: Frame, step_id: str, criteria: Sequence[Criterion],
                   context: ExpressionContext) -> Execution:
     """The first criterion that does not pass with its error, or ``None`` (``yield from`` it)."""
     for criterion in criteria:
         outcome = criterion.evaluate(context)
-        yield CriterionEvaluated(frame.workflow_id, step_id, criterion.condition, outcome.passed, outcome.error)
+        if state.observed:
+            yield CriterionEvaluated(frame.workflow_id, step_id, criterion.condition, outcome.passed, outcome.error)
         if not outcome.passed:
             return criterion, outcome.error
     return None
 
 
-def criteria_pass(frame: Frame, step_id: str, criteria: Sequence[Criterion], context: ExpressionContext) -> Execution:
+def criteria_pass(state: RunState, frame: Frame, step_id: str, criteria: Sequence[Criterion],
+                  context: ExpressionContext) -> Execution:
     """Whether every criterion passes (``yield from`` it)."""
-    failed = yield from first_failing(frame, step_id, criteria, context)
+    failed = yield from first_failing(state, frame, step_id, criteria, context)
     return failed is None
 
 
@@ -61,7 +63,8 @@ def evaluate_outputs(outputs: Sequence[tuple[str, Value]], context: ExpressionCo
     result: dict[str, Any] = {}
     warnings = []
     for name, value in outputs:
-        current = replace(context, outputs=MappingProxyType(dict(result))) if result else context
+        # Only an output that reads `$outputs` needs a context that shows the outputs defined so far.
+        current = replace(context, outputs=MappingProxyType(dict(result))) if value.reads("outputs") else context
         try:
             evaluated = value.evaluate(current)
         except ArazzoError as exc:

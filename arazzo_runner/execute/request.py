@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -44,6 +45,11 @@ class RequestSettings:
     credentials: CredentialStore = field(default_factory=lambda: CredentialStore({}, environ={}))
     timeout: float = DEFAULT_TIMEOUT
 
+    @cached_property
+    def extensions(self) -> Mapping[str, Any]:
+        """The ``httpx.Request`` extensions every request carries (its timeout)."""
+        return MappingProxyType({"timeout": httpx.Timeout(self.timeout).as_dict()})
+
 
 @dataclass(frozen=True)
 class BuiltRequest:
@@ -54,6 +60,8 @@ class BuiltRequest:
     path: Mapping[str, Any]
     headers: Mapping[str, str]
     body: Any
+    target: str
+    """The operation's path with its parameters filled in (``/pets/7``), before the server's base path."""
 
 
 def build_request(plan: RequestPlan, parameters: Sequence[tuple[ParameterSpec, Any]], body: tuple[Any] | None,
@@ -61,7 +69,8 @@ def build_request(plan: RequestPlan, parameters: Sequence[tuple[ParameterSpec, A
     """The request of ``plan`` with these serialized-to-be parameters, body payload and credentials."""
     operation = plan.operation
     serialized = serialize_parameters(parameters)
-    url = build_url(server_url(plan, settings), expand_path(operation.path, serialized.path), serialized.query)
+    target = expand_path(operation.path, serialized.path)
+    url = build_url(server_url(plan, settings), target, serialized.query)
     headers: list[tuple[str, str]] = [*serialized.headers, *auth.headers]
     cookies: list[tuple[str, str]] = [*serialized.cookies, *auth.cookies]
     if auth.query:
@@ -73,13 +82,14 @@ def build_request(plan: RequestPlan, parameters: Sequence[tuple[ParameterSpec, A
     if cookies:
         headers.append(("Cookie", format_cookie_header(cookies)))
     request = httpx.Request(operation.method, url, headers=headers, content=content,
-                            extensions={"timeout": httpx.Timeout(settings.timeout).as_dict()})
+                            extensions=dict(settings.extensions))
     return BuiltRequest(
         request,
         query={spec.name: value for spec, value in parameters if spec.location == "query"},
         path={spec.name: value for spec, value in parameters if spec.location == "path"},
         headers=dict(serialized.headers),
         body=None if body is None else body[0],
+        target=target,
     )
 
 

@@ -10,13 +10,17 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from arazzo_runner.errors import ExecutionError, Hint
 from arazzo_runner.events import RequestInfo, RunResult, StepResult
 from arazzo_runner.execute.request import RequestSettings
+
+if TYPE_CHECKING:
+    from arazzo_runner.execute.contract import Contract
 from arazzo_runner.expressions import ExpressionContext
-from arazzo_runner.plan import Plan, WorkflowPlan
+from arazzo_runner.http import AuthChoice, AuthPlan, CredentialStore, apply_auth, choose_requirement
+from arazzo_runner.plan import Plan, RequestPlan, WorkflowPlan
 from arazzo_runner.resolve import WorkflowKey
 
 DEFAULT_MAX_STEPS = 1000
@@ -32,17 +36,52 @@ class RunOptions:
     max_steps: int = DEFAULT_MAX_STEPS
     max_depth: int = DEFAULT_MAX_DEPTH
     strict: bool = False
+    contract: bool = False
+    """Check every exchange with openapi-core (:mod:`arazzo_runner.execute.contract`)."""
     clock: Callable[[], float] = time.perf_counter
     """Measures durations."""
     wall_clock: Callable[[], float] = time.time
     """Reads the date, for ``Retry-After: <HTTP-date>``."""
 
 
+@dataclass(frozen=True)
+class Signing:
+    """How the requests of one operation are signed with a runner's credentials (decided once per runner)."""
+
+    choice: AuthChoice | None
+    error: ExecutionError | None = None
+    """Why the credentials cannot be used (every attempt of the step fails with it)."""
+    ready: AuthPlan | None = None
+    """What to send, when no OAuth2 token has to be fetched first."""
+
+
+def signing(plan: RequestPlan, credentials: CredentialStore) -> Signing:
+    """The security requirement ``plan`` satisfies with ``credentials``, and what it sends when that is fixed."""
+    source = plan.source
+    try:
+        choice = choose_requirement(source.name, plan.operation.security, source.schemes, credentials)
+        if choice.tokens:
+            return Signing(choice)
+        return Signing(choice, ready=apply_auth(choice, source.schemes, credentials, {}))
+    except ExecutionError as exc:
+        return Signing(None, exc)
+
+
 class RunState:
     """Everything that lives for one top-level run (shared by its sub-workflows and prerequisites)."""
 
-    def __init__(self, plan: Plan, options: RunOptions, top_inputs: Mapping[str, Any]) -> None:
+    def __init__(self, plan: Plan, options: RunOptions, top_inputs: Mapping[str, Any],
+                 signings: Mapping[RequestPlan, Signing] | None = None, observed: bool = True,
+                 contracts: Mapping[str, Contract] | None = None) -> None:
         self.plan = plan
+        self.contracts = MappingProxyType({}) if contracts is None else contracts
+        """openapi-core's view of each description, by URL, in contract mode."""
+        self.observed = observed
+        """Whether anyone listens to the fine-grained events (step started, request sent, response received,
+        criterion evaluated, action taken); when nobody does, they are not built. Workflow and step results,
+        warnings and obtained credentials are always told."""
+        self.signings = MappingProxyType({}) if signings is None else signings
+        """How each request is signed, decided once for the runner's credentials."""
         self.options = options
         self.top_inputs = MappingProxyType(dict(top_inputs))
         self.steps_used = 0
@@ -51,16 +90,26 @@ class RunState:
         self.prerequisites: dict[WorkflowKey, RunResult] = {}
         self.stack: list[WorkflowKey] = []
         self.tokens: dict[tuple[str, str, tuple[str, ...]], str] = {}
+        self.version = 0
+        """Counts changes to :attr:`records`, so a frame rebuilds its context only when they changed."""
+        self._workflows: tuple[int, Mapping[str, Mapping[str, Mapping[str, Any]]]] | None = None
 
-    def charge(self, what: str) -> None:
-        """Count one step attempt against the budget that bounds goto loops and retries."""
+    def signing(self, plan: RequestPlan) -> Signing:
+        """How ``plan``'s requests are signed (decided now if the runner did not decide it beforehand)."""
+        found = self.signings.get(plan)
+        return found if found is not None else signing(plan, self.options.settings.credentials)
+
+    def charge(self, kind: str, name: str) -> None:
+        """Count one step attempt (or a workflow entered by a retry) against the budget that bounds goto
+        loops and retries."""
         self.steps_used += 1
         if self.steps_used > self.options.max_steps:
-            raise ExecutionError(f"step budget of {self.options.max_steps} exhausted at {what} "
+            raise ExecutionError(f"step budget of {self.options.max_steps} exhausted at {kind} '{name}' "
                                  "(a goto loop or retries that never settle?)", rule="step-budget")
 
     def record(self, key: WorkflowKey, inputs: Mapping[str, Any], outputs: Mapping[str, Any]) -> None:
         """What ``$workflows.<id>.inputs|outputs`` read from now on."""
+        self.version += 1
         self.records.pop(key, None)  # the dict's order is recency: the latest run of an id wins
         self.records[key] = MappingProxyType({"inputs": MappingProxyType(dict(inputs)),
                                               "outputs": MappingProxyType(dict(outputs))})
@@ -68,7 +117,9 @@ class RunState:
     def workflows(self) -> Mapping[str, Mapping[str, Mapping[str, Any]]]:
         """The records by workflowId, as ``$workflows.<id>`` names them: the latest run of each id, whichever
         document it belongs to (a cross-document sub-workflow's outputs are read this way)."""
-        return MappingProxyType({key[1]: record for key, record in self.records.items()})
+        if self._workflows is None or self._workflows[0] != self.version:
+            self._workflows = (self.version, MappingProxyType({key[1]: rec for key, rec in self.records.items()}))
+        return self._workflows[1]
 
 
 class Frame:
@@ -79,6 +130,7 @@ class Frame:
         self.inputs = MappingProxyType(dict(inputs))
         self.step_outputs: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
         self.results: list[StepResult] = []
+        self._context: tuple[int, ExpressionContext] | None = None
 
     @property
     def workflow_id(self) -> str:
@@ -88,15 +140,18 @@ class Frame:
     def set_outputs(self, step_id: str, outputs: Mapping[str, Any]) -> None:
         """Record a step's outputs; contexts built earlier keep the mapping they were given."""
         self.step_outputs = MappingProxyType({**self.step_outputs, step_id: MappingProxyType(dict(outputs))})
+        self._context = None
 
     def context(self, state: RunState) -> ExpressionContext:
-        """What expressions of this workflow see between steps."""
-        return ExpressionContext(inputs=self.inputs, steps=self.step_outputs,
-                                 workflows=state.workflows(),
-                                 source_descriptions=self.plan.source_fields)
+        """What expressions of this workflow see between steps (built again only when something changed)."""
+        if self._context is None or self._context[0] != state.version:
+            context = ExpressionContext(inputs=self.inputs, steps=self.step_outputs, workflows=state.workflows(),
+                                        source_descriptions=self.plan.source_fields)
+            self._context = (state.version, context)
+        return self._context[1]
 
 
-@dataclass
+@dataclass(slots=True)
 class Attempt:
     """One attempt of one step, as it is being made (internal to the executor)."""
 

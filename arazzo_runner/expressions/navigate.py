@@ -8,11 +8,14 @@ of range, a step into a scalar).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 from arazzo_runner import pointer
 from arazzo_runner.expressions.missing import MISSING
 from arazzo_runner.text import header_key
+
+_PLAIN_MAPPINGS = (dict, MappingProxyType)
 
 
 def is_array(value: Any) -> bool:
@@ -38,7 +41,11 @@ def lookup_name(mapping: Any, name: str) -> Any:
     Names may contain dots (``$inputs.my.nested.name``), so the exact key wins; otherwise the longest key
     prefix that exists is followed and the rest looked up inside it, backtracking to shorter prefixes.
     """
-    if not isinstance(mapping, Mapping) and not is_array(mapping):
+    if type(mapping) in _PLAIN_MAPPINGS:  # the common case: one member, found or not, without the generic walk
+        found = mapping.get(name, MISSING)
+        if found is not MISSING or "." not in name:
+            return found
+    elif not isinstance(mapping, Mapping) and not is_array(mapping):
         return MISSING
     found = child(mapping, name)
     if found is not MISSING:

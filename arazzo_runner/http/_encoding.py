@@ -7,6 +7,7 @@ callers assemble URLs by plain concatenation and never encode twice.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import quote
 
 # RFC 3986 reserved characters that ``allowReserved`` lets through unencoded. ``&``, ``=``, ``+`` (they split
@@ -15,9 +16,13 @@ _RESERVED_KEPT = ":/?@!$'()*,;"
 _TRIPLE = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]*")
+
+
 def quote_strict(text: str) -> str:
     """Percent-encode everything but RFC 3986 unreserved characters (UTF-8 first for non-ASCII)."""
-    return quote(text, safe="")
+    # Most names and values need no encoding at all; telling so is cheaper than quoting.
+    return text if _UNRESERVED.fullmatch(text) else quote(text, safe="")
 
 
 def quote_reserved(text: str) -> str:
@@ -32,11 +37,13 @@ def quote_reserved(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=256)
 def media_essence(content_type: str) -> str:
     """The ``type/subtype`` of a Content-Type, lower-cased, without parameters."""
     return content_type.split(";", 1)[0].strip().lower()
 
 
+@lru_cache(maxsize=256)
 def media_param(content_type: str, name: str) -> str | None:
     """One parameter (``charset``, ``boundary``) of a Content-Type, unquoted, or ``None``."""
     for part in content_type.split(";")[1:]:

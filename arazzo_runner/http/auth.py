@@ -26,7 +26,8 @@ import base64
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any
 
 from arazzo_runner.errors import ExecutionError, UsageError
@@ -109,6 +110,9 @@ class AuthPlan:
             f"AuthPlan(headers={names(self.headers)}, query={names(self.query)}, "
             f"cookies={names(self.cookies)}, missing={list(self.missing)}, notes={list(self.notes)})"
         )
+
+
+_NOTHING_TO_SEND = AuthPlan((), (), (), ())
 
 
 def credential_env_var(source: str, scheme: str) -> str:
@@ -196,6 +200,8 @@ class AuthChoice:
     missing: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     tokens: tuple[TokenRequest, ...] = ()
+    token_of: Mapping[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=lambda: MappingProxyType({}))
+    """For each oauth2 scheme of the requirement, the :attr:`TokenRequest.key` of the token it sends."""
 
 
 @dataclass
@@ -238,7 +244,9 @@ def choose_requirement(
             if reason is not None or credentials.get(source, name) is None:
                 lacking.append(f"{source}.{name}")
         if not lacking:
-            return AuthChoice(source, requirement, tokens=_tokens(source, requirement, schemes, credentials))
+            tokens = _tokens(source, requirement, schemes, credentials)
+            return AuthChoice(source, requirement, tokens=tuple(tokens.values()),
+                              token_of=MappingProxyType({name: request.key for name, request in tokens.items()}))
         missing += lacking
     if anonymous:
         return AuthChoice(source, None)
@@ -249,12 +257,14 @@ def apply_auth(choice: AuthChoice, schemes: Mapping[str, SecurityScheme], creden
                tokens: Tokens) -> AuthPlan:
     """What to send for ``choice``, with the OAuth2 ``tokens`` it needed already fetched."""
     if choice.requirement is None:
-        return AuthPlan((), (), (), choice.missing, choice.notes)
+        return _NOTHING_TO_SEND if not choice.missing and not choice.notes else AuthPlan(
+            (), (), (), choice.missing, choice.notes)
     draft = _Draft([], [], [])
-    for name, scopes in choice.requirement.items():
-        scheme = replace(schemes[name], scopes=tuple(scopes))
+    for name in choice.requirement:
+        scheme = schemes[name]
         value = credentials.get(choice.source, name) or ""
-        _APPLIERS[scheme.type](draft, scheme, value, f"{choice.source}.{name}", tokens)
+        token = tokens[choice.token_of[name]] if name in choice.token_of else None
+        _APPLIERS[scheme.type](draft, scheme, value, f"{choice.source}.{name}", token)
     return AuthPlan(tuple(draft.headers), tuple(draft.query), tuple(draft.cookies), ())
 
 
@@ -270,30 +280,24 @@ def plan_auth(
     Errors of the token provider propagate.
     """
     choice = choose_requirement(source, requirements, schemes, credentials)
-    fetched = {request.key: token_provider(_scheme_for(schemes, choice, request), request.client_id,
-                                           request.client_secret) for request in choice.tokens}
+    fetched = {}
+    for name, key in choice.token_of.items():
+        request = next(r for r in choice.tokens if r.key == key)
+        scheme = replace(schemes[name], scopes=request.scopes)
+        fetched[key] = token_provider(scheme, request.client_id, request.client_secret)
     return apply_auth(choice, schemes, credentials, fetched)
 
 
 def _tokens(source: str, requirement: Mapping[str, Sequence[str]], schemes: Mapping[str, SecurityScheme],
-            credentials: CredentialStore) -> tuple[TokenRequest, ...]:
-    found = []
+            credentials: CredentialStore) -> dict[str, TokenRequest]:
+    found = {}
     for name, scopes in requirement.items():
         scheme = schemes[name]
         if scheme.type == "oauth2" and scheme.token_url:
             value = credentials.get(source, name) or ""
             client_id, client_secret = _split_pair(value, f"{source}.{name}", "client_id:client_secret")
-            found.append(TokenRequest(scheme.token_url, client_id, client_secret, tuple(scopes)))
-    return tuple(found)
-
-
-def _scheme_for(schemes: Mapping[str, SecurityScheme], choice: AuthChoice, request: TokenRequest) -> SecurityScheme:
-    assert choice.requirement is not None
-    for name, scopes in choice.requirement.items():
-        scheme = schemes[name]
-        if scheme.token_url == request.token_url and tuple(scopes) == request.scopes:
-            return replace(scheme, scopes=tuple(scopes))
-    raise AssertionError("unreachable: every token request comes from the chosen requirement")
+            found[name] = TokenRequest(scheme.token_url, client_id, client_secret, tuple(scopes))
+    return found
 
 
 def _unusable_reason(scheme: SecurityScheme | None) -> str | None:
@@ -317,7 +321,7 @@ def _split_pair(value: str, key: str, shape: str) -> tuple[str, str]:
     return first, second
 
 
-def _api_key(draft: _Draft, scheme: SecurityScheme, value: str, key: str, tokens: Tokens) -> None:
+def _api_key(draft: _Draft, scheme: SecurityScheme, value: str, key: str, token: str | None) -> None:
     name = scheme.parameter_name or ""
     if scheme.location == "header":
         draft.headers.append((name, _header_safe(value, key)))
@@ -335,7 +339,7 @@ def _header_safe(value: str, key: str) -> str:
     return value
 
 
-def _http(draft: _Draft, scheme: SecurityScheme, value: str, key: str, tokens: Tokens) -> None:
+def _http(draft: _Draft, scheme: SecurityScheme, value: str, key: str, token: str | None) -> None:
     if scheme.scheme == "basic":
         _split_pair(value, key, "user:password")
         encoded = base64.b64encode(value.encode("utf-8")).decode("ascii")
@@ -344,16 +348,13 @@ def _http(draft: _Draft, scheme: SecurityScheme, value: str, key: str, tokens: T
         draft.headers.append(("Authorization", f"Bearer {_header_safe(value, key)}"))
 
 
-def _oauth2(draft: _Draft, scheme: SecurityScheme, value: str, key: str, tokens: Tokens) -> None:
-    token = value
-    if scheme.token_url:
-        client_id, client_secret = _split_pair(value, key, "client_id:client_secret")
-        token = tokens[TokenRequest(scheme.token_url, client_id, client_secret, scheme.scopes).key]
-    draft.headers.append(("Authorization", f"Bearer {_header_safe(token, key)}"))
+def _oauth2(draft: _Draft, scheme: SecurityScheme, value: str, key: str, token: str | None) -> None:
+    # A client-credentials scheme sends the token fetched for it; any other flow takes a ready token as value.
+    draft.headers.append(("Authorization", f"Bearer {_header_safe(value if token is None else token, key)}"))
 
 
 # Keyed by the Security Scheme Object's own `type` words; a type absent here is reported as unsupported.
-_APPLIERS: Mapping[str, Callable[[_Draft, SecurityScheme, str, str, Tokens], None]] = {
+_APPLIERS: Mapping[str, Callable[[_Draft, SecurityScheme, str, str, str | None], None]] = {
     "apiKey": _api_key,
     "http": _http,
     "oauth2": _oauth2,

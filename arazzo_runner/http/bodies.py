@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -41,6 +42,7 @@ __all__ = ["apply_replacements", "decode_body", "decode_body_with_note", "encode
 _Encoder = Callable[[Any, str], tuple[bytes, str]]
 
 
+@lru_cache(maxsize=256)
 def media_kind(content_type: str | None) -> str:
     """The body family of a Content-Type: json, form, multipart, xml, text, binary or other."""
     if not content_type:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -176,14 +177,18 @@ def _render_pairs(spec: ParameterSpec, value: Any, encode_value: _Encode) -> _Pa
 
 
 def _checked_style(spec: ParameterSpec) -> str:
-    style = spec.effective_style
+    return _allowed_style(spec.name, spec.effective_style, spec.location)
+
+
+@lru_cache(maxsize=1024)
+def _allowed_style(name: str, style: str, location: str) -> str:
     allowed = _STYLE_LOCATIONS.get(style)
     if allowed is None:
         known = ", ".join(_STYLE_LOCATIONS)
-        raise ExecutionError(f"parameter '{spec.name}': unknown style '{style}' (known styles: {known})")
-    if spec.location not in allowed:
+        raise ExecutionError(f"parameter '{name}': unknown style '{style}' (known styles: {known})")
+    if location not in allowed:
         raise ExecutionError(
-            f"parameter '{spec.name}': style '{style}' is not allowed in {spec.location} "
+            f"parameter '{name}': style '{style}' is not allowed in {location} "
             f"(allowed in: {', '.join(sorted(allowed))})"
         )
     return style

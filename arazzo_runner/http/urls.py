@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 from arazzo_runner.errors import ExecutionError
 
@@ -24,11 +25,20 @@ def expand_path(template: str, path_values: Mapping[str, str]) -> str:
     Values are inserted verbatim (they are already encoded). Values for names the template does not use are
     ignored. A template variable without a value raises :class:`ExecutionError` naming every such variable.
     """
-    missing = [name for name in _TEMPLATE_VARIABLE.findall(template) if name not in path_values]
+    parts = _template_parts(template)
+    missing = [name for name in parts[1::2] if name not in path_values]
     if missing:
         names = ", ".join(f"'{name}'" for name in dict.fromkeys(missing))
         raise ExecutionError(f"path '{template}' needs a value for path parameter {names}")
-    return _TEMPLATE_VARIABLE.sub(lambda match: path_values[match.group(1)], template)
+    if len(parts) == 1:
+        return template
+    return "".join(part if index % 2 == 0 else path_values[part] for index, part in enumerate(parts))
+
+
+@lru_cache(maxsize=1024)
+def _template_parts(template: str) -> list[str]:
+    """Literal text and variable names, alternating (``/a/{b}/c`` gives ``["/a/", "b", "/c"]``)."""
+    return _TEMPLATE_VARIABLE.split(template)
 
 
 def build_url(server_url: str, path: str, query: Sequence[tuple[str, str]]) -> str:
@@ -38,13 +48,18 @@ def build_url(server_url: str, path: str, query: Sequence[tuple[str, str]]) -> s
     ``https://mixpanel.com/api/query/segmentation``), with exactly one ``/`` at the seam. A query already on
     the server URL is kept in front of the new pairs; a fragment is dropped since it is never sent.
     """
-    parts = urlsplit(server_url)
+    parts = _split(server_url)
     joined_path = parts.path
     if path:
         joined_path = parts.path.rstrip("/") + "/" + path.lstrip("/")
     pairs = [f"{name}={value}" for name, value in query]
     query_text = "&".join(([parts.query] if parts.query else []) + pairs)
     return urlunsplit((parts.scheme, parts.netloc, joined_path, query_text, ""))
+
+
+@lru_cache(maxsize=256)
+def _split(url: str) -> SplitResult:
+    return urlsplit(url)
 
 
 def resolve_server_url(

@@ -32,7 +32,8 @@ class InputsPlan:
 
         Every violation is reported at once in an :class:`InputError`, each named by the input it concerns.
         """
-        inputs = copy.deepcopy(dict(supplied))
+        # A shallow copy: the engine never changes an input value, and defaults are copied from the plan.
+        inputs = dict(supplied)
         for name, value in self.defaults.items():
             if name not in inputs:
                 inputs[name] = copy.deepcopy(value)

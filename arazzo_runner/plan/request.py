@@ -45,9 +45,9 @@ class BodyPlan:
     replacements: tuple[tuple[str, Value], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RequestPlan:
-    """An operation step's request, resolved against its OpenAPI operation."""
+    """An operation step's request, resolved against its OpenAPI operation (compared by identity)."""
 
     operation: Operation
     source: OpenAPISource

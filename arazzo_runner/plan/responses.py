@@ -74,7 +74,10 @@ class ResponseCheck:
 
     def _response(self, status: int) -> DeclaredResponse | None:
         text = str(status)
-        for key in (text, f"{text[0]}XX", f"{text[0]}xx", "default"):
+        exact = self.responses.get(text)
+        if exact is not None:
+            return exact
+        for key in (f"{text[0]}XX", f"{text[0]}xx", "default"):
             if key in self.responses:
                 return self.responses[key]
         return None

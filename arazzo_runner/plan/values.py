@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from arazzo_runner import pointer
 from arazzo_runner.errors import ExpressionEvaluationError
 from arazzo_runner.expressions import (
     MISSING,
@@ -27,10 +28,11 @@ from arazzo_runner.expressions import (
     parse_expression,
     parse_template,
 )
-from arazzo_runner.pointer import child as child_pointer
 
 Omitted = Callable[[str, str], None]
 """Told ``(pointer of the member, expression text)`` for each object member left out of a payload."""
+Path = tuple[str, ...]
+"""Where a value sits in the payload (turned into a pointer only when a member is left out)."""
 
 
 class Value:
@@ -38,13 +40,17 @@ class Value:
 
     __slots__ = ()
 
-    def evaluate(self, context: ExpressionContext, omitted: Omitted | None = None, at: str = "") -> Any:
+    def evaluate(self, context: ExpressionContext, omitted: Omitted | None = None, at: Path = ()) -> Any:
         """The value in ``context`` (see the module docstring for missing values)."""
         raise NotImplementedError
 
     @property
     def is_expression(self) -> bool:
         """Whether the whole value is one runtime expression."""
+        return False
+
+    def reads(self, kind: str) -> bool:
+        """Whether any expression in the value reads ``$<kind>`` (``outputs``: the outputs defined before)."""
         return False
 
 
@@ -54,7 +60,7 @@ class Constant(Value):
 
     value: Any
 
-    def evaluate(self, context: ExpressionContext, omitted: Omitted | None = None, at: str = "") -> Any:
+    def evaluate(self, context: ExpressionContext, omitted: Omitted | None = None, at: Path = ()) -> Any:
         return self.value
 
 
@@ -65,12 +71,15 @@ class Expression(Value):
     expression: RuntimeExpression
     text: str
 
-    def evaluate(self, context: ExpressionContext, omitted: Omitted | None = None, at: str = "") -> Any:
+    def evaluate(self, context: ExpressionContext, omitted: Omitted | None = None, at: Path = ()) -> Any:
         return self.expression.evaluate(context)
 
     @property
     def is_expression(self) -> bool:
         return True
+
+    def reads(self, kind: str) -> bool:
+        return self.expression.kind == kind
 
     def __str__(self) -> str:
         return self.text
@@ -82,8 +91,11 @@ class Text(Value):
 
     template: Template
 
-    def evaluate(self, context: ExpressionContext, omitted: Omitted | None = None, at: str = "") -> str:
+    def evaluate(self, context: ExpressionContext, omitted: Omitted | None = None, at: Path = ()) -> str:
         return self.template.render(context, strict=True)
+
+    def reads(self, kind: str) -> bool:
+        return any(expression.kind == kind for expression in self.template.expressions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,17 +104,20 @@ class Object(Value):
 
     members: tuple[tuple[str, Value], ...]
 
-    def evaluate(self, context: ExpressionContext, omitted: Omitted | None = None, at: str = "") -> dict[str, Any]:
+    def evaluate(self, context: ExpressionContext, omitted: Omitted | None = None, at: Path = ()) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key, member in self.members:
-            value = member.evaluate(context, omitted, child_pointer(at, key) if omitted else at)
+            value = member.evaluate(context, omitted, (*at, key) if omitted else at)
             if value is MISSING:
                 if omitted is None:
                     raise _no_value(member)
-                omitted(child_pointer(at, key), str(member))
+                omitted(pointer.join((*at, key)), str(member))
                 continue
             result[key] = value
         return result
+
+    def reads(self, kind: str) -> bool:
+        return any(member.reads(kind) for _, member in self.members)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,14 +126,17 @@ class Array(Value):
 
     items: tuple[Value, ...]
 
-    def evaluate(self, context: ExpressionContext, omitted: Omitted | None = None, at: str = "") -> list[Any]:
+    def evaluate(self, context: ExpressionContext, omitted: Omitted | None = None, at: Path = ()) -> list[Any]:
         result = []
         for index, item in enumerate(self.items):
-            value = item.evaluate(context, omitted, child_pointer(at, str(index)) if omitted else at)
+            value = item.evaluate(context, omitted, (*at, str(index)) if omitted else at)
             if value is MISSING:
                 raise _no_value(item)
             result.append(value)
         return result
+
+    def reads(self, kind: str) -> bool:
+        return any(item.reads(kind) for item in self.items)
 
 
 def _no_value(value: Value) -> ExpressionEvaluationError:
