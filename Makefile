@@ -34,6 +34,7 @@ standin: install
 
 bench: install
 	$(BIN)/python benchmarks/engine_bench.py
+	$(BIN)/python benchmarks/step_bench.py
 	$(BIN)/python benchmarks/expressions_bench.py
 
 clean:

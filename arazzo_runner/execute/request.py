@@ -51,9 +51,9 @@ class RequestSettings:
         return MappingProxyType({"timeout": httpx.Timeout(self.timeout).as_dict()})
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class BuiltRequest:
-    """A request ready to send, with what criteria may read back as ``$request.*``."""
+    """A request ready to send, with what criteria may read back as ``$request.*`` (internal, read-only)."""
 
     request: httpx.Request
     query: Mapping[str, Any]

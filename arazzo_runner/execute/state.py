@@ -137,9 +137,10 @@ class Frame:
         """The id of the workflow this frame executes."""
         return self.plan.workflow_id
 
-    def set_outputs(self, step_id: str, outputs: Mapping[str, Any]) -> None:
-        """Record a step's outputs; contexts built earlier keep the mapping they were given."""
-        self.step_outputs = MappingProxyType({**self.step_outputs, step_id: MappingProxyType(dict(outputs))})
+    def set_outputs(self, step_id: str, outputs: dict[str, Any]) -> None:
+        """Record a step's outputs (a dict of the frame's own, from now on read-only); contexts built earlier
+        keep the mapping they were given."""
+        self.step_outputs = MappingProxyType({**self.step_outputs, step_id: MappingProxyType(outputs)})
         self._context = None
 
     def context(self, state: RunState) -> ExpressionContext:

@@ -15,25 +15,21 @@ scheme                          credential value
 ``openIdConnect``, others       not supported: reported as missing with a note
 ==============================  ===========================================================================
 
-The environment supplies a credential as ``ARAZZO_AUTH_<SOURCE>_<SCHEME>``: source and scheme upper-cased,
-every character that is not an ASCII letter or digit replaced by ``_`` (so ``petStore.api-key`` reads
-``ARAZZO_AUTH_PETSTORE_API_KEY``). An explicit credential wins over the environment.
+Where credentials come from (explicit values, the environment) is :mod:`arazzo_runner.http.credentials`.
 """
 
 from __future__ import annotations
 
 import base64
-import os
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
-from arazzo_runner.errors import ExecutionError, UsageError
+from arazzo_runner.errors import ExecutionError
 from arazzo_runner.http._encoding import quote_strict
+from arazzo_runner.http.credentials import CredentialStore, credential_env_var
 from arazzo_runner.http.oauth2 import OAuth2TokenCache
-from arazzo_runner.redaction import Redactor
 
 __all__ = [
     "AuthPlan",
@@ -44,7 +40,6 @@ __all__ = [
     "plan_auth",
 ]
 
-ENV_PREFIX = "ARAZZO_AUTH_"
 TokenProvider = Callable[["SecurityScheme", str, str], str]
 
 
@@ -113,61 +108,6 @@ class AuthPlan:
 
 
 _NOTHING_TO_SEND = AuthPlan((), (), (), ())
-
-
-def credential_env_var(source: str, scheme: str) -> str:
-    """The environment variable that holds the credential for ``source.scheme``."""
-    return ENV_PREFIX + re.sub(r"[^A-Za-z0-9]", "_", f"{source}_{scheme}").upper()
-
-
-class CredentialStore:
-    """Credentials by ``SOURCE.SCHEME``, from explicit values first and then the environment.
-
-    ``environ`` defaults to ``os.environ``. Neither ``repr`` nor ``str`` ever shows a value.
-    """
-
-    def __init__(
-        self, explicit: Mapping[str, str] | None = None, environ: Mapping[str, str] | None = None
-    ) -> None:
-        self._explicit = dict(explicit or {})
-        self._environ: Mapping[str, str] = os.environ if environ is None else environ
-
-    @classmethod
-    def from_cli(cls, arguments: Iterable[str], environ: Mapping[str, str] | None = None) -> CredentialStore:
-        """Build from ``--auth SOURCE.SCHEME=VALUE`` arguments; a malformed one is a :class:`UsageError`.
-
-        The message names the argument by position and never repeats it, since it may hold a secret.
-        """
-        explicit: dict[str, str] = {}
-        for position, argument in enumerate(arguments, start=1):
-            key, sep, value = argument.partition("=")
-            source, dot, scheme = key.partition(".")
-            if not (sep and dot and source and scheme):
-                raise UsageError(f"--auth argument #{position} is not of the form SOURCE.SCHEME=VALUE")
-            explicit[key] = value
-        return cls(explicit, environ)
-
-    def get(self, source: str, scheme: str) -> str | None:
-        """The credential for ``source.scheme``, or ``None`` when neither mapping has one."""
-        value = self._explicit.get(f"{source}.{scheme}")
-        return value if value is not None else self._environ.get(credential_env_var(source, scheme))
-
-    def secrets(self) -> tuple[str, ...]:
-        """Every credential value this store holds (explicit and ``ARAZZO_AUTH_*``), for a redactor."""
-        values = [*self._explicit.values(),
-                  *(value for name, value in self._environ.items() if name.startswith(ENV_PREFIX))]
-        return tuple(dict.fromkeys(value for value in values if value))
-
-    def redactor(self) -> Redactor:
-        """A :class:`~arazzo_runner.redaction.Redactor` of every form of every credential held here."""
-        return Redactor(self.secrets())
-
-    def __repr__(self) -> str:
-        count = sum(1 for name in self._environ if name.startswith(ENV_PREFIX))
-        explicit = sorted(self._explicit)
-        return f"CredentialStore(explicit={explicit}, environment={count} {ENV_PREFIX}* variable(s))"
-
-    __str__ = __repr__
 
 
 @dataclass(frozen=True, repr=False)

@@ -22,7 +22,8 @@ from arazzo_runner.loader import (
     resolve_reference,
     to_url,
 )
-from arazzo_runner.model import ArazzoDocument, SourceDescription, build_document
+from arazzo_runner.model import ArazzoDocument, SourceDescription
+from arazzo_runner.model.build import build_document
 from arazzo_runner.sources.openapi import OpenAPISource, build_openapi_source, detect_openapi_version
 from arazzo_runner.sources.refs import guard_remote
 

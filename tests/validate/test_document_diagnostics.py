@@ -12,15 +12,15 @@ import pytest
 
 from arazzo_runner.documents import load, validate
 from arazzo_runner.errors import DocumentError
-from tests.validation import (
+from tests.validate import (
     test_broken_expressions,
     test_broken_references,
     test_broken_sources_and_loading,
     test_broken_structure,
     test_broken_workflow_graph,
 )
-from tests.validation.broken import MIRROR_HEADER, arazzo
-from tests.validation.support import PETS_OPENAPI, brief, write
+from tests.validate.broken import MIRROR_HEADER, arazzo
+from tests.validate.support import PETS_OPENAPI, brief, write
 
 FAMILIES = (
     test_broken_sources_and_loading,

@@ -1,6 +1,6 @@
 """Broken documents, references that do not resolve: operationIds, operationPaths and component references.
 
-Each document reports its rule, a clear message and the exact line:column (see :mod:`tests.validation.broken`).
+Each document reports its rule, a clear message and the exact line:column (see :mod:`tests.validate.broken`).
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.validation.broken import MIRROR_HEADER, Broken, arazzo, assert_reported
-from tests.validation.support import PETS_OPENAPI
+from tests.validate.broken import MIRROR_HEADER, Broken, arazzo, assert_reported
+from tests.validate.support import PETS_OPENAPI
 
 CASES = [
     # --- operations ---------------------------------------------------------------------------------------------

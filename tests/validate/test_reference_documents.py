@@ -15,7 +15,7 @@ import pytest
 from arazzo_runner.documents import validate
 from arazzo_runner.errors import Diagnostic
 from tests.reference import reference_path
-from tests.validation.support import brief, file_url, local_only
+from tests.validate.support import brief, file_url, local_only
 
 ARAZZO = reference_path("arazzo")
 SCHEMA_TESTS = ARAZZO / "schema-tests"

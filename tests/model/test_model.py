@@ -24,7 +24,7 @@ from arazzo_runner.model import (
     Step,
     Workflow,
 )
-from tests.validation.support import PETS_OPENAPI, write
+from tests.validate.support import PETS_OPENAPI, write
 
 DOCUMENT = """\
 arazzo: 1.0.1

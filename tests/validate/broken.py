@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from arazzo_runner.documents import validate
-from tests.validation.support import PETS_OPENAPI, brief, write
+from tests.validate.support import PETS_OPENAPI, brief, write
 
 HEADER = """\
 arazzo: 1.0.1

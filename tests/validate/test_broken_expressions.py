@@ -1,7 +1,7 @@
 """Broken documents, runtime expressions: ones that do not parse, and references to unknown or later steps.
 
 Covers conditions, outputs and criterion contexts, undeclared step outputs and forward step references. Each
-document reports its rule, a clear message and the exact line:column (see :mod:`tests.validation.broken`).
+document reports its rule, a clear message and the exact line:column (see :mod:`tests.validate.broken`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.validation.broken import Broken, arazzo, assert_reported
+from tests.validate.broken import Broken, arazzo, assert_reported
 
 CASES = [
     # --- expressions ------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Broken documents, structure and identity: version, JSON Schema, unique ids, step targets, parameters.
 
-Each document reports its rule, a clear message and the exact line:column; :mod:`tests.validation.broken`
+Each document reports its rule, a clear message and the exact line:column; :mod:`tests.validate.broken`
 describes the header the documents share and where that puts their lines and columns.
 """
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.validation.broken import HEADER, MIRROR_HEADER, Broken, arazzo, assert_reported
-from tests.validation.support import PETS_OPENAPI
+from tests.validate.broken import HEADER, MIRROR_HEADER, Broken, arazzo, assert_reported
+from tests.validate.support import PETS_OPENAPI
 
 
 def version_on_line_4(version: str) -> str:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from arazzo_runner.documents import open_model
 from arazzo_runner.errors import LoadError
 from arazzo_runner.loader import parse_document
-from arazzo_runner.model import build_document
+from arazzo_runner.model.build import build_document
 from arazzo_runner.sources import Workspace
 
 YAMLISH = st.text(alphabet=st.sampled_from(list("ab:-[]{}&*!|>'\"#%@`, \n\t0129.~$") + ["\u00e9", "\x00"]),

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from arazzo_runner.cli import main
-from tests.validation.support import PETS_OPENAPI, write
+from tests.validate.support import PETS_OPENAPI, write
 
 VALID = """\
 arazzo: 1.0.1

@@ -16,7 +16,7 @@ from arazzo_runner.documents import load, validate
 from arazzo_runner.errors import LoadError
 from arazzo_runner.loader import parse_document, resolve_reference
 from arazzo_runner.loader import yaml as loader_yaml
-from tests.validation.support import PETS_OPENAPI, brief, file_url, local_only, write
+from tests.validate.support import PETS_OPENAPI, brief, file_url, local_only, write
 
 URL = "file:///work/flows/doc.yaml"
 

@@ -2,7 +2,7 @@
 
 Also: an unloadable source does not cascade, and a problem inside another Arazzo document is reported in that
 file. Each document reports its rule, a clear message and the exact line:column (see
-:mod:`tests.validation.broken`).
+:mod:`tests.validate.broken`).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from arazzo_runner.documents import validate
-from tests.validation.broken import Broken, arazzo, assert_reported
-from tests.validation.support import PETS_OPENAPI, brief, write
+from tests.validate.broken import Broken, arazzo, assert_reported
+from tests.validate.support import PETS_OPENAPI, brief, write
 
 CASES = [
     # --- reading the document ------------------------------------------------------------------------------

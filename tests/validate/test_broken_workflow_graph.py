@@ -1,7 +1,7 @@
 """Broken documents, the workflow graph: sub-workflow calls, actions and their targets, dependsOn, cycles.
 
 Cycles are checked within a document and across two Arazzo documents. Each document reports its rule, a clear
-message and the exact line:column (see :mod:`tests.validation.broken`).
+message and the exact line:column (see :mod:`tests.validate.broken`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.validation.broken import Broken, arazzo, assert_reported
+from tests.validate.broken import Broken, arazzo, assert_reported
 
 CASES = [
     # --- workflows, steps and actions as targets --------------------------------------------------------------
