@@ -50,7 +50,8 @@ def _handler(request: httpx.Request) -> httpx.Response:
 
 def _by_hand(client: httpx.Client) -> None:
     client.post("http://mixpanel.test/identity/create", json={
-        "$identified_id": INPUTS["identifiedId"], "$anon_id": INPUTS["anonId"], "$token": INPUTS["projectToken"]}).json()
+        "$identified_id": INPUTS["identifiedId"], "$anon_id": INPUTS["anonId"],
+        "$token": INPUTS["projectToken"]}).json()
     client.post("http://mixpanel.test/track", params={"token": INPUTS["projectToken"], "verbose": 1}, json={
         "data": {"event": INPUTS["eventName"], "properties": {"distinct_id": INPUTS["identifiedId"],
                                                               "token": INPUTS["projectToken"]}}}).json()
