@@ -6,10 +6,13 @@ import argparse
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from arazzo_runner.cli.report import Report, with_hint
 from arazzo_runner.errors import ArazzoError, DocumentError, InputError, UsageError
+
+if TYPE_CHECKING:
+    from arazzo_runner.http import CredentialStore
 
 EXIT_OK, EXIT_FAILED, EXIT_NOT_RUN = 0, 1, 2
 
@@ -79,6 +82,24 @@ def parse_inputs(items: Sequence[tuple[str | None, str]]) -> dict[str, Any]:
     return inputs
 
 
+def credentials_from_arguments(arguments: Sequence[str]) -> CredentialStore:
+    """The credentials of ``--auth SOURCE.SCHEME=VALUE`` arguments (the environment supplying the rest).
+
+    A malformed argument is a :class:`UsageError` naming it by position and never repeating it, since it may
+    hold a secret.
+    """
+    from arazzo_runner.http import CredentialStore
+
+    explicit: dict[str, str] = {}
+    for position, argument in enumerate(arguments, start=1):
+        key, sep, value = argument.partition("=")
+        source, dot, scheme = key.partition(".")
+        if not (sep and dot and source and scheme):
+            raise UsageError(f"--auth argument #{position} is not of the form SOURCE.SCHEME=VALUE")
+        explicit[key] = value
+    return CredentialStore(explicit)
+
+
 def _pairs(values: Sequence[str], option: str) -> dict[str, str]:
     result = {}
     for value in values:
@@ -92,11 +113,10 @@ def _pairs(values: Sequence[str], option: str) -> dict[str, str]:
 def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the workflow the arguments name; print the report; return the exit code."""
     # Imported here, not at the top: building the parser for `validate` must not load the HTTP stack.
-    from arazzo_runner.http import CredentialStore
     from arazzo_runner.runner import Runner
 
     try:
-        credentials = CredentialStore.from_cli(args.auth)
+        credentials = credentials_from_arguments(args.auth)
     except UsageError as exc:  # its message names the argument by position only, never its value
         print(f"error: {exc}", file=err)
         return EXIT_NOT_RUN

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
-from arazzo_runner.errors import UsageError
 from arazzo_runner.redaction import Redactor
 
 ENV_PREFIX = "ARAZZO_AUTH_"
@@ -34,21 +33,6 @@ class CredentialStore:
     ) -> None:
         self._explicit = dict(explicit or {})
         self._environ: Mapping[str, str] = os.environ if environ is None else environ
-
-    @classmethod
-    def from_cli(cls, arguments: Iterable[str], environ: Mapping[str, str] | None = None) -> CredentialStore:
-        """Build from ``--auth SOURCE.SCHEME=VALUE`` arguments; a malformed one is a :class:`UsageError`.
-
-        The message names the argument by position and never repeats it, since it may hold a secret.
-        """
-        explicit: dict[str, str] = {}
-        for position, argument in enumerate(arguments, start=1):
-            key, sep, value = argument.partition("=")
-            source, dot, scheme = key.partition(".")
-            if not (sep and dot and source and scheme):
-                raise UsageError(f"--auth argument #{position} is not of the form SOURCE.SCHEME=VALUE")
-            explicit[key] = value
-        return cls(explicit, environ)
 
     def get(self, source: str, scheme: str) -> str | None:
         """The credential for ``source.scheme``, or ``None`` when neither mapping has one."""

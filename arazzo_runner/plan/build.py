@@ -134,7 +134,8 @@ def _step(workflow: ResolvedWorkflow, resolved: ResolvedStep, index: Mapping[str
     if resolved.operation is not None:
         operation = resolved.operation
         source = workflow.bound.openapi[operation.source_name]
-        check = plan_response_check(operation, source, compiler, load)
+        check = compiler.memo(("responses", source.url, operation.pointer),
+                              lambda: plan_response_check(operation, source, compiler, load))
         request = plan_request(operation, source, resolved.parameters, step.request_body, check)
     inputs = tuple((p.name, compile_value(p.value)) for p in resolved.parameters) if resolved.workflow else ()
     return StepPlan(step.step_id, step.location, request, resolved.workflow, inputs,

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from urllib.parse import quote
 
 from arazzo_runner.errors import ResolutionError
 from arazzo_runner.loader import SourceDocument
 
 Dialect = Literal["2020-12", "oas30"]
+_T = TypeVar("_T")
 _FRAGMENT_SAFE = "/~!$&'()*+,;=:@-._"
 Loader = Callable[[str, str], SourceDocument]
 
@@ -75,6 +76,14 @@ class SchemaCompiler:
     def __init__(self, load: Loader | None = None) -> None:
         self._load = load
         self._registries: dict[str, Any] = {}
+        self._memo: dict[tuple[str, ...], Any] = {}
+
+    def memo(self, key: tuple[str, ...], build: Callable[[], _T]) -> _T:
+        """What ``build`` returns, built once per key for this compilation (an operation used by two steps)."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        found: _T = self._memo[key]
+        return found
 
     def validator(self, document: SourceDocument, at: str, dialect: Dialect = "2020-12") -> SchemaValidator:
         """The validator of the schema at JSON Pointer ``at`` in ``document``.

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from arazzo_runner.errors import ExecutionError, UsageError
+from arazzo_runner.errors import ExecutionError
 from arazzo_runner.http.auth import (
     AuthPlan,
     CredentialStore,
@@ -204,19 +204,6 @@ def test_explicit_credentials_win_over_the_environment() -> None:
 def test_environment_defaults_to_os_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ARAZZO_AUTH_SHOP_KEY", "k")
     assert CredentialStore().get("shop", "key") == "k"
-
-
-def test_from_cli_parses_source_dot_scheme_assignments() -> None:
-    store = CredentialStore.from_cli(["shop.basic=u:p=q", "shop.oauth.v2=id:secret"], environ={})
-    assert store.get("shop", "basic") == "u:p=q"
-    assert store.get("shop", "oauth.v2") == "id:secret"
-
-
-@pytest.mark.parametrize("argument", [SECRET, f"shop={SECRET}", f".basic={SECRET}", f"shop.={SECRET}"])
-def test_from_cli_refuses_malformed_arguments_without_echoing_them(argument: str) -> None:
-    with pytest.raises(UsageError) as caught:
-        CredentialStore.from_cli(["ok.scheme=v", argument], environ={})
-    assert str(caught.value) == "--auth argument #2 is not of the form SOURCE.SCHEME=VALUE"
 
 
 def test_repr_and_str_never_show_secrets() -> None:
