@@ -55,6 +55,7 @@ from arazzo_runner.expressions import (
     parse_expression,
     parse_template,
 )
+from arazzo_runner.expressions.ast import show
 from arazzo_runner.text import to_text
 
 __all__ = ["CRITERION_TYPES", "JSONPATH_VERSIONS", "XPATH_PARSERS", "Criterion", "CriterionOutcome",
@@ -84,6 +85,21 @@ class Criterion:
     context: RuntimeExpression | None = None
     failure: str | None = None
     """Why the criterion cannot be evaluated at all (then it always fails with this)."""
+    parsed: Condition | None = field(default=None, repr=False, compare=False)
+    """A simple condition's AST (for :meth:`explain`)."""
+
+    def explain(self, ctx: ExpressionContext) -> str:
+        """The criterion with the actual values: ``401 == 200`` for a simple condition; for the other types the
+        pattern or query and the context value it was applied to."""
+        if self.parsed is not None:
+            return self.parsed.explain(ctx)
+        if self.context is None:
+            return self.condition
+        try:
+            value = self.context.evaluate(ctx)
+        except ExpressionError:
+            value = MISSING
+        return f"{self.type} {self.condition!r} on {self.context} = {show(value)}"
 
     def evaluate(self, ctx: ExpressionContext) -> CriterionOutcome:
         """Evaluate against ``ctx``; never raises."""
@@ -130,7 +146,8 @@ def compile_criterion(condition: str, *, context: str | None = None, type: str =
         check = compiler(condition, version, context or "")
     except (CriterionFailure, ExpressionError) as exc:
         return _failing(condition, type, str(exc))
-    return Criterion(condition, type, check, expression)
+    parsed = parse_condition(condition) if type == "simple" else None
+    return Criterion(condition, type, check, expression, parsed=parsed)
 
 
 def evaluate_criterion(condition: str, ctx: ExpressionContext, *, context: str | None = None,

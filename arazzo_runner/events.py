@@ -168,6 +168,38 @@ class ResponseReceived(Event):
 
 
 @dataclass(frozen=True)
+class HttpMessage:
+    """A request or response as reports show it: headers in order, and the body (``body_size`` is the whole
+    body's length; ``body`` may be cut to the recording limit). Secrets are masked by whoever writes it out."""
+
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+    body_size: int = 0
+    content_type: str | None = None
+
+
+@dataclass(frozen=True)
+class ExchangeRecorded(Event):
+    """One HTTP exchange of a step attempt, for reports (HAR, JUnit, JSON): what was sent and what came back.
+
+    ``response`` is ``None`` when none arrived (``error`` says why). ``started`` is the wall-clock time the
+    request went out (seconds since the epoch); ``elapsed_ms`` the time until the response was read.
+    """
+
+    step_id: str = ""
+    attempt: int = 1
+    method: str = ""
+    url: str = ""
+    request: HttpMessage = field(default_factory=HttpMessage)
+    status_code: int | None = None
+    response: HttpMessage | None = None
+    started: float = 0.0
+    elapsed_ms: float = 0.0
+    error: str | None = None
+    mocked: bool = False
+
+
+@dataclass(frozen=True)
 class CriterionEvaluated(Event):
     """A success criterion or action criterion was evaluated."""
 
@@ -175,6 +207,8 @@ class CriterionEvaluated(Event):
     condition: str = ""
     passed: bool = False
     error: str | None = None
+    actual: str | None = None
+    """For a criterion that did not pass: the condition with the actual values (``401 == 200``)."""
 
 
 @dataclass(frozen=True)

@@ -151,7 +151,7 @@ def _run_step(state: RunState, frame: Frame, step: StepPlan, depth: int) -> Exec
         state.charge("step", step.step_id)
         if state.observed:
             yield StepStarted(frame.workflow_id, step.step_id, attempts)
-        attempt = yield from _attempt(state, frame, step, depth)
+        attempt = yield from _attempt(state, frame, step, depth, attempts)
         chosen = None
         for action in step.success_actions if attempt.success else step.failure_actions:
             if not (yield from criteria_pass(state, frame, step.step_id, action.criteria, attempt.context)):
@@ -229,12 +229,12 @@ def _inputs_for(state: RunState, target: WorkflowPlan, offered: Mapping[str, Any
 # --- one attempt ---------------------------------------------------------------------------------------
 
 
-def _attempt(state: RunState, frame: Frame, step: StepPlan, depth: int) -> Execution:
+def _attempt(state: RunState, frame: Frame, step: StepPlan, depth: int, number: int = 1) -> Execution:
     base = frame.context(state)
     if step.workflow is not None:
         attempt = yield from _sub_workflow_attempt(state, frame, step, base, depth)
     else:
-        attempt = yield from operation_attempt(state, frame, step, base)
+        attempt = yield from operation_attempt(state, frame, step, base, number)
     if attempt.success:  # a response (or a successful sub-run) arrived: now the criteria decide
         failed = yield from first_failing(state, frame, step.step_id, step.success_criteria, attempt.context)
         if failed is not None:

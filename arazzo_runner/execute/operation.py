@@ -16,7 +16,14 @@ from typing import Any
 import httpx
 
 from arazzo_runner.errors import ArazzoError, ExecutionError, Hint
-from arazzo_runner.events import CredentialObtained, RequestInfo, RequestSent, ResponseReceived
+from arazzo_runner.events import (
+    CredentialObtained,
+    ExchangeRecorded,
+    HttpMessage,
+    RequestInfo,
+    RequestSent,
+    ResponseReceived,
+)
 from arazzo_runner.execute.commands import Execution, FetchToken, Send
 from arazzo_runner.execute.request import BuiltRequest, build_request
 from arazzo_runner.execute.state import Attempt, Frame, RunState
@@ -25,8 +32,9 @@ from arazzo_runner.http import ParameterSpec, apply_auth, apply_replacements, de
 from arazzo_runner.plan import RequestPlan, StepPlan
 
 
-def operation_attempt(state: RunState, frame: Frame, step: StepPlan, base: ExpressionContext) -> Execution:
-    """Make one attempt of an operation step; returns the :class:`Attempt` (``yield from`` it)."""
+def operation_attempt(state: RunState, frame: Frame, step: StepPlan, base: ExpressionContext,
+                      number: int = 1) -> Execution:
+    """Make attempt ``number`` of an operation step; returns the :class:`Attempt` (``yield from`` it)."""
     plan = step.request
     assert plan is not None
     attempt = Attempt(True, base)
@@ -50,7 +58,7 @@ def operation_attempt(state: RunState, frame: Frame, step: StepPlan, base: Expre
     attempt.request = RequestInfo(request.method, url)
     if state.observed:
         yield RequestSent(frame.workflow_id, step.step_id, request.method, url)
-    sent_at = state.options.clock()
+    sent_at, sent_on = state.options.clock(), state.options.wall_clock()
     answer = yield Send(request)
     # The built request's mappings are its own fresh dicts: read-only views suffice.
     request_data = RequestData(headers=MappingProxyType(built.headers), query=MappingProxyType(built.query),
@@ -58,17 +66,37 @@ def operation_attempt(state: RunState, frame: Frame, step: StepPlan, base: Expre
     if not isinstance(answer, httpx.Response):
         attempt.context = _exchange(base, url, request.method, request_data)
         attempt.fail(f"{request.method} {url}: {transport_message(answer)}")
+        if state.observed:
+            yield _record(state, frame, step, number, request, None, sent_on, sent_at, attempt.error)
         return attempt
     if state.observed:
         yield ResponseReceived(frame.workflow_id, step.step_id, answer.status_code,
                                (state.options.clock() - sent_at) * 1000)
     _received(state, plan, answer, attempt, base, url, request.method, request_data)
+    if state.observed:
+        yield _record(state, frame, step, number, request, answer, sent_on, sent_at, None)
     if contract is not None and attempt.success:
         problems = _guarded(lambda: contract.response_problems(
             plan, request, built.target, state.options.settings.server_variables, answer))
         if problems:
             attempt.fail("response does not match the OpenAPI contract: " + "; ".join(problems))
     return attempt
+
+
+def _record(state: RunState, frame: Frame, step: StepPlan, number: int, request: httpx.Request,
+            response: httpx.Response | None, started: float, sent_at: float, error: str | None) -> ExchangeRecorded:
+    limit = state.options.record_bytes
+    answer = None if response is None else _message(response.headers.multi_items(), response.content, limit,
+                                                    response.headers.get("content-type"))
+    return ExchangeRecorded(
+        frame.workflow_id, step.step_id, number, request.method, str(request.url),
+        _message(request.headers.multi_items(), request.content, limit, request.headers.get("content-type")),
+        None if response is None else response.status_code, answer, started,
+        (state.options.clock() - sent_at) * 1000, error)
+
+
+def _message(headers: list[tuple[str, str]], body: bytes, limit: int, content_type: str | None) -> HttpMessage:
+    return HttpMessage(tuple(headers), body[:limit], len(body), content_type)
 
 
 def _guarded(check: Callable[[], list[str]]) -> list[str]:

@@ -27,7 +27,9 @@ def first_failing(state: RunState, frame: Frame, step_id: str, criteria: Sequenc
     for criterion in criteria:
         outcome = criterion.evaluate(context)
         if state.observed:
-            yield CriterionEvaluated(frame.workflow_id, step_id, criterion.condition, outcome.passed, outcome.error)
+            actual = None if outcome.passed else criterion.explain(context)
+            yield CriterionEvaluated(frame.workflow_id, step_id, criterion.condition, outcome.passed, outcome.error,
+                                     actual)
         if not outcome.passed:
             return criterion, outcome.error
     return None

@@ -26,6 +26,7 @@ from arazzo_runner.resolve import WorkflowKey
 DEFAULT_MAX_STEPS = 1000
 DEFAULT_MAX_DEPTH = 32
 MAX_RETRY_AFTER = 300.0
+DEFAULT_RECORD_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,9 @@ class RunOptions:
     clock: Callable[[], float] = time.perf_counter
     """Measures durations."""
     wall_clock: Callable[[], float] = time.time
-    """Reads the date, for ``Retry-After: <HTTP-date>``."""
+    """Reads the date, for ``Retry-After: <HTTP-date>`` and the start times reports show."""
+    record_bytes: int = DEFAULT_RECORD_BYTES
+    """How much of each body an :class:`~arazzo_runner.events.ExchangeRecorded` event keeps."""
 
 
 @dataclass(frozen=True)

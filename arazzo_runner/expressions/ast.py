@@ -21,6 +21,7 @@ from arazzo_runner.expressions.navigate import (
     lookup_name,
     resolve_pointer,
 )
+from arazzo_runner.text import to_text
 
 KINDS = (
     "url",
@@ -117,6 +118,20 @@ _RESOLVERS: dict[str, _Resolver] = {
 
 # -- simple conditions -------------------------------------------------------------------------------------
 
+MAX_SHOWN = 80
+
+
+def show(value: Any) -> str:
+    """A value as a condition would spell it: ``'text'``, ``200``, ``true``, ``null``, compact JSON; ``missing``
+    when there is none. Long values are cut (explanations are for people)."""
+    if value is MISSING:
+        return "missing"
+    if isinstance(value, str):
+        text = "'" + value.replace("'", "\\'") + "'"
+    else:
+        text = to_text(value) if value is not None else "null"
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 3] + "..."
+
 
 @dataclass(frozen=True)
 class Literal:
@@ -128,6 +143,10 @@ class Literal:
     def evaluate(self, context: ExpressionContext) -> Any:
         """The literal's value."""
         return self.value
+
+    def explain(self, context: ExpressionContext) -> str:
+        """The literal as written."""
+        return self.text
 
     def __str__(self) -> str:
         return self.text
@@ -149,6 +168,10 @@ class Operand:
             value = access(value, accessor)
         return value
 
+    def explain(self, context: ExpressionContext) -> str:
+        """The operand's value, written as a condition literal would be (``missing`` when it has none)."""
+        return show(self.evaluate(context))
+
     def __str__(self) -> str:
         steps = (f"[{a}]" if isinstance(a, int) else f".{a}" for a in self.accessors)
         return str(self.expression) + "".join(steps)
@@ -169,6 +192,10 @@ class Comparison:
         """Compare the two values by the Arazzo rules (see :mod:`~arazzo_runner.expressions.compare`)."""
         return COMPARATORS[self.op](self.left.evaluate(context), self.right.evaluate(context))
 
+    def explain(self, context: ExpressionContext) -> str:
+        """The comparison with the actual values in place of the expressions (``401 == 200``)."""
+        return f"{self.left.explain(context)} {self.op} {self.right.explain(context)}"
+
     def __str__(self) -> str:
         return f"{self.left} {self.op} {self.right}"
 
@@ -182,6 +209,10 @@ class Bare:
     def evaluate(self, context: ExpressionContext) -> bool:
         """``True`` only for boolean ``true`` (not for ``1``, ``'x'`` or an object)."""
         return self.value.evaluate(context) is True
+
+    def explain(self, context: ExpressionContext) -> str:
+        """The value in place of the expression."""
+        return self.value.explain(context)
 
     def __str__(self) -> str:
         return str(self.value)
@@ -197,6 +228,10 @@ class Group:
         """The inner condition."""
         return self.inner.evaluate(context)
 
+    def explain(self, context: ExpressionContext) -> str:
+        """The inner condition, explained, in parentheses."""
+        return f"({self.inner.explain(context)})"
+
     def __str__(self) -> str:
         return f"({self.inner})"
 
@@ -210,6 +245,10 @@ class Not:
     def evaluate(self, context: ExpressionContext) -> bool:
         """The negation of the operand."""
         return not self.operand.evaluate(context)
+
+    def explain(self, context: ExpressionContext) -> str:
+        """``!`` and the operand, explained."""
+        return f"!{self.operand.explain(context)}"
 
     def __str__(self) -> str:
         return f"!{self.operand}"
@@ -225,6 +264,10 @@ class And:
         """``True`` when every item holds."""
         return all(item.evaluate(context) for item in self.items)
 
+    def explain(self, context: ExpressionContext) -> str:
+        """Each item explained."""
+        return " && ".join(item.explain(context) for item in self.items)
+
     def __str__(self) -> str:
         return " && ".join(map(str, self.items))
 
@@ -238,6 +281,10 @@ class Or:
     def evaluate(self, context: ExpressionContext) -> bool:
         """``True`` when any item holds."""
         return any(item.evaluate(context) for item in self.items)
+
+    def explain(self, context: ExpressionContext) -> str:
+        """Each item explained."""
+        return " || ".join(item.explain(context) for item in self.items)
 
     def __str__(self) -> str:
         return " || ".join(map(str, self.items))

@@ -53,6 +53,10 @@ class Condition:
         """Whether the condition holds in ``context``; never raises for missing values."""
         return self.root.evaluate(context)
 
+    def explain(self, context: ExpressionContext) -> str:
+        """The condition with the actual values in place of its expressions (``401 == 200``)."""
+        return self.root.explain(context)
+
     @property
     def expressions(self) -> tuple[RuntimeExpression, ...]:
         """The runtime expressions the condition reads, left to right (for static checks)."""

@@ -13,6 +13,7 @@ from arazzo_runner.events import (
     ActionTaken,
     CredentialObtained,
     CriterionEvaluated,
+    ExchangeRecorded,
     RequestSent,
     ResponseReceived,
     StepFinished,
@@ -48,9 +49,10 @@ def test_each_operation_step_yields_one_send_and_tells_its_events_in_order() -> 
     assert [str(r.url) for r in run.sent] == ["https://api.test/items", "https://api.test/items/7"]
     kinds = [type(item).__name__ for item in run.yielded]
     assert kinds == ["WorkflowStarted",
-                     "StepStarted", "RequestSent", "Send", "ResponseReceived", "CriterionEvaluated", "StepFinished",
+                     "StepStarted", "RequestSent", "Send", "ResponseReceived", "ExchangeRecorded",
+                     "CriterionEvaluated", "StepFinished", "ActionTaken",
+                     "StepStarted", "RequestSent", "Send", "ResponseReceived", "ExchangeRecorded", "StepFinished",
                      "ActionTaken",
-                     "StepStarted", "RequestSent", "Send", "ResponseReceived", "StepFinished", "ActionTaken",
                      "WorkflowFinished"]
 
 
@@ -60,7 +62,7 @@ def test_an_unobserved_run_skips_the_fine_grained_events_but_not_the_results() -
 
     assert run.run().status == "succeeded"
     assert not run.of(StepStarted) + run.of(RequestSent) + run.of(ResponseReceived) + run.of(
-        CriterionEvaluated) + run.of(ActionTaken)
+        CriterionEvaluated) + run.of(ActionTaken) + run.of(ExchangeRecorded)
     assert len(run.of(StepFinished)) == 1 and run.of(WorkflowStarted) and run.of(WorkflowFinished)
 
 
@@ -181,3 +183,17 @@ def test_durations_come_from_the_injected_clock() -> None:
 
     assert result.steps[0].duration_ms == pytest.approx(250.0)
     assert run.of(ResponseReceived)[0].elapsed_ms == pytest.approx(250.0)
+
+
+def test_each_exchange_is_recorded_with_both_messages_for_reports() -> None:
+    run = script([{"stepId": "a", "operationId": "list"}], json_response(201, {"big": "x" * 10}))
+    run.clock.now = 1_700_000_000.0
+
+    run.run()
+
+    (record,) = run.of(ExchangeRecorded)
+    assert (record.step_id, record.attempt, record.method, record.url, record.status_code) == (
+        "a", 1, "GET", "https://api.test/items", 201)
+    assert record.started == 1_700_000_000.0 and record.error is None and not record.mocked
+    assert record.response is not None and record.response.body == b'{"big":"xxxxxxxxxx"}'
+    assert record.response.content_type == "application/json"
