@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urldefrag
@@ -10,7 +11,9 @@ from urllib.parse import urldefrag
 from arazzo_runner.errors import LoadError, Location
 from arazzo_runner.loader.retrieve import Retriever
 from arazzo_runner.loader.urls import display_name
-from arazzo_runner.loader.yaml import MAX_DEPTH, collect_positions, compose, convert, yaml_error
+from arazzo_runner.limits import DEFAULT_LIMITS, Limits
+from arazzo_runner.loader.scan import check_depth
+from arazzo_runner.loader.yaml import collect_positions, compose, convert, yaml_error
 
 
 @dataclass(frozen=True)
@@ -54,32 +57,59 @@ class SourceDocument:
         return self._positions
 
 
-def parse_document(text: str, url: str) -> SourceDocument:
-    """Parse YAML or JSON text into a :class:`SourceDocument`; syntax errors carry line:column."""
+def parse_document(text: str, url: str, limits: Limits = DEFAULT_LIMITS) -> SourceDocument:
+    """Parse YAML or JSON text into a :class:`SourceDocument`; syntax errors carry line:column.
+
+    The text's size and nesting depth are checked first, so no parser ever recurses deeper than the limit.
+    """
     name = display_name(url)
     stripped = text.lstrip("\ufeff \t\r\n")
-    if stripped.startswith(("{", "[")):
+    as_json = stripped.startswith(("{", "["))
+    if len(text) > limits.max_document_bytes:
+        raise LoadError(f"document is larger than {limits.max_document_bytes} bytes", Location(name),
+                        rule="malformed-document")
+    check_depth(text, limits.max_document_depth, name, as_json)
+    if as_json:
         try:
             data = json.loads(text.lstrip("\ufeff"), object_pairs_hook=_unique_keys)
         except json.JSONDecodeError as exc:
             raise LoadError(
                 f"malformed JSON: {exc.msg}", Location(name, "", exc.lineno, exc.colno), rule="malformed-document"
             ) from exc
+        except ValueError as exc:  # json's other ValueError: an integer beyond Python's int-string limit
+            raise LoadError(f"malformed JSON: {_number_problem(exc)}", _long_number(text, name),
+                            rule="malformed-document") from exc
         except (_DuplicateKey, RecursionError):
             data = None  # the YAML path below finds the duplicate key or the depth again, with its position
         else:
-            if _depth(data) <= MAX_DEPTH:
+            if _depth(data) <= limits.max_document_depth:
                 return SourceDocument(url, data, text, is_json=True)
     try:
         node = compose(text)
     except RecursionError as exc:
-        raise LoadError(f"document nests deeper than {MAX_DEPTH} levels", Location(name),
+        raise LoadError(f"document nests deeper than {limits.max_document_depth} levels", Location(name),
                         rule="malformed-document") from exc
     except Exception as exc:  # ruamel raises several unrelated classes for syntax errors
         raise yaml_error(exc, name) from exc
     positions: dict[str, tuple[int, int]] = {}
-    tree = None if node is None else convert(node, name, positions)
-    return SourceDocument(url, tree, text, is_json=stripped.startswith(("{", "[")), _positions=positions)
+    tree = None if node is None else convert(node, name, positions, limits)
+    return SourceDocument(url, tree, text, is_json=as_json, _positions=positions)
+
+
+_DIGITS = re.compile(r"[0-9]{4000,}")
+
+
+def _number_problem(exc: ValueError) -> str:
+    text = str(exc)
+    return "a number is longer than this engine reads" if "digits" in text else text
+
+
+def _long_number(text: str, name: str) -> Location:
+    match = _DIGITS.search(text)
+    if match is None:
+        return Location(name)
+    line = text.count("\n", 0, match.start()) + 1
+    return Location(name, "", line, match.start() - text.rfind("\n", 0, match.start()))
 
 
 class _DuplicateKey(Exception):
@@ -107,7 +137,7 @@ def _depth(data: Any) -> int:
     return deepest
 
 
-def load_document(url: str, retriever: Retriever) -> SourceDocument:
+def load_document(url: str, retriever: Retriever, limits: Limits = DEFAULT_LIMITS) -> SourceDocument:
     """Retrieve and parse the document at an absolute URL."""
     raw = retriever(urldefrag(url)[0])
     try:
@@ -117,4 +147,4 @@ def load_document(url: str, retriever: Retriever) -> SourceDocument:
             f"not UTF-8 text (byte {exc.start} cannot be decoded)", Location(display_name(url)),
             rule="malformed-document",
         ) from exc
-    return parse_document(text, url)
+    return parse_document(text, url, limits)

@@ -14,9 +14,7 @@ from typing import Any, cast
 from arazzo_runner import pointer
 from arazzo_runner.errors import LoadError, Location
 
-MAX_DEPTH = 200
-MAX_NODES = 2_000_000
-MAX_ALIAS_NODES = 100_000  # nodes reached through aliases: bounds "billion laughs" expansion
+from arazzo_runner.limits import DEFAULT_LIMITS, Limits
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
@@ -91,7 +89,10 @@ def _c_loader() -> Any:
 def _scalar(node: Any, name: str) -> Any:
     tag = str(node.tag)
     if tag == _PLAIN:
-        return _implicit(node.value)
+        try:
+            return _implicit(node.value)
+        except _HugeNumber as exc:
+            raise LoadError(str(exc), _node_location(node, name), rule="malformed-document") from None
     kind = tag[len(_CORE):] if tag.startswith(_CORE) else ""
     if kind not in _EXPLICIT_SCALARS:
         raise _tag_error(tag, node, name)
@@ -106,20 +107,34 @@ def _implicit(value: str) -> Any:
     if value in _BOOL:
         return _BOOL[value]
     if _INT.match(value):
-        return int(value)
+        return _integer(value, 10)
     if _INT_OCT.match(value):
-        return int(value[2:], 8)
+        return _integer(value[2:], 8)
     if _INT_HEX.match(value):
-        return int(value[2:], 16)
+        return _integer(value[2:], 16)
     if _FLOAT.match(value) and any(c.isdigit() for c in value):
         return float(value)
     return value
 
 
+class _HugeNumber(ValueError):
+    """An integer with more digits than Python converts (its int-string limit)."""
+
+
+def _integer(text: str, base: int) -> int:
+    try:
+        return int(text, base)
+    except ValueError:  # the digits are valid: only the int-string limit refuses them
+        raise _HugeNumber(f"a number with {len(text)} digits is longer than this engine reads") from None
+
+
 def _explicit(value: str, kind: str, node: Any, name: str) -> Any:
     if kind == "str":
         return value
-    resolved: Any = _implicit(value)
+    try:
+        resolved: Any = _implicit(value)
+    except _HugeNumber as exc:
+        raise LoadError(str(exc), _node_location(node, name), rule="malformed-document") from None
     expected: dict[str, tuple[type, ...]] = {"int": (int,), "float": (int, float), "bool": (bool,),
                                              "null": (type(None),)}
     if isinstance(resolved, bool) and kind != "bool" or not isinstance(resolved, expected[kind]):
@@ -149,10 +164,13 @@ class _Converter:
     through an alias, so that a "billion laughs" document is refused in a fraction of a second.
     """
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, limits: Limits) -> None:
         self.name = name
-        self.budget = MAX_NODES
-        self.alias_budget = MAX_ALIAS_NODES
+        self.max_depth = limits.max_document_depth
+        self.max_nodes = limits.max_document_nodes
+        self.max_alias_nodes = limits.max_alias_nodes
+        self.budget = self.max_nodes
+        self.alias_budget = self.max_alias_nodes
         self.seen: set[int] = set()
 
     def convert(self, root: Any, positions: dict[str, tuple[int, int]]) -> Any:
@@ -167,10 +185,10 @@ class _Converter:
             aliased = aliased or id(node) in self.seen
             self.seen.add(id(node))
         self.alias_budget -= aliased
-        if depth > MAX_DEPTH or self.budget < 0 or self.alias_budget < 0:
-            reason = (f"nests deeper than {MAX_DEPTH} levels" if depth > MAX_DEPTH
-                      else f"has over {MAX_NODES} nodes" if self.budget < 0
-                      else f"expands aliases into over {MAX_ALIAS_NODES} nodes")
+        if depth > self.max_depth or self.budget < 0 or self.alias_budget < 0:
+            reason = (f"nests deeper than {self.max_depth} levels" if depth > self.max_depth
+                      else f"has over {self.max_nodes} nodes" if self.budget < 0
+                      else f"expands aliases into over {self.max_alias_nodes} nodes")
             raise LoadError(f"document {reason}", _node_location(node, self.name), rule="malformed-document")
         if isinstance(node, ScalarNode):
             return _scalar(node, self.name)
@@ -226,9 +244,9 @@ def collect_positions(node: Any, path: str, table: dict[str, tuple[int, int]]) -
             collect_positions(value_node, child_pointer, table)
 
 
-def convert(node: Any, name: str, positions: dict[str, tuple[int, int]]) -> Any:
+def convert(node: Any, name: str, positions: dict[str, tuple[int, int]], limits: Limits = DEFAULT_LIMITS) -> Any:
     """The plain data of a composed node tree, recording the line:column of every member in ``positions``."""
-    return _Converter(name).convert(node, positions)
+    return _Converter(name, limits).convert(node, positions)
 
 
 def yaml_error(exc: Exception, name: str) -> LoadError:

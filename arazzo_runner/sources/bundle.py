@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from arazzo_runner.errors import Diagnostic, LoadError, ResolutionError
+from arazzo_runner.limits import DEFAULT_LIMITS, Limits
 from arazzo_runner.loader import (
     Retriever,
     SourceDocument,
@@ -74,8 +75,9 @@ class Bundle:
 class Workspace:
     """Reads and caches documents (failures too), and builds bundles from them."""
 
-    def __init__(self, retriever: Retriever | None = None) -> None:
-        self.retriever = retriever if retriever is not None else default_retriever()
+    def __init__(self, retriever: Retriever | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.limits = limits
+        self.retriever = retriever if retriever is not None else default_retriever(limits)
         self._documents: dict[str, SourceDocument | LoadError] = {}
 
     def document(self, url: str) -> SourceDocument:
@@ -84,7 +86,7 @@ class Workspace:
         cached = self._documents.get(key)
         if cached is None:
             try:
-                cached = load_document(key, self.retriever)
+                cached = load_document(key, self.retriever, self.limits)
             except LoadError as exc:
                 cached = exc
             self._documents[key] = cached
