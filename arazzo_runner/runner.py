@@ -23,9 +23,6 @@ from arazzo_runner.documents import PathOrUrl, open_document
 from arazzo_runner.errors import DocumentError, LoadError, UsageError
 from arazzo_runner.events import RunResult
 from arazzo_runner.execute import (
-    DEFAULT_MAX_DEPTH,
-    DEFAULT_MAX_STEPS,
-    DEFAULT_TIMEOUT,
     AsyncIO,
     Drive,
     Listener,
@@ -40,6 +37,7 @@ from arazzo_runner.execute.state import Signing, signing
 if TYPE_CHECKING:
     from arazzo_runner.execute.contract import Contract
 from arazzo_runner.http import CredentialStore
+from arazzo_runner.limits import DEFAULT_LIMITS, Limits
 from arazzo_runner.loader import Retriever
 from arazzo_runner.model import ArazzoDocument
 from arazzo_runner.plan import Plan, RequestPlan, blocking, build_plan, select_workflow
@@ -76,6 +74,10 @@ class Runner:
     instead (parameters, security, headers, bodies; slower, see :mod:`arazzo_runner.execute.contract`): a
     response that breaks the contract fails its step. Nothing passed in is modified.
 
+    ``limits`` bounds what documents and servers can make a run do (sizes, depths, time; see
+    :class:`~arazzo_runner.limits.Limits`); ``timeout``, ``max_steps`` and ``max_depth`` are shortcuts for its
+    ``request_timeout``, ``max_steps`` and ``max_workflow_depth``.
+
     ``unknown_servers`` says what happens when ``servers`` names a source description the run does not use:
     ``"error"`` (the default: a typo would otherwise send requests to the API's own servers) refuses the run
     with a :class:`UsageError`; ``"warning"`` reports it and runs; ``"ignore"`` suits one mapping shared by
@@ -92,7 +94,8 @@ class Runner:
         servers: Mapping[str, str] | None = None,
         server_variables: Mapping[str, str] | None = None,
         auth: Mapping[str, str] | CredentialStore | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        limits: Limits = DEFAULT_LIMITS,
+        timeout: float | None = None,
         max_steps: int | None = None,
         max_depth: int | None = None,
         strict: bool = False,
@@ -115,10 +118,10 @@ class Runner:
         credentials = auth if isinstance(auth, CredentialStore) else CredentialStore(
             auth or {}, os.environ if environ is None else environ)
         settings = RequestSettings(MappingProxyType(dict(servers or {})),
-                                   MappingProxyType(dict(server_variables or {})), credentials, timeout)
-        self._options = RunOptions(settings, DEFAULT_MAX_STEPS if max_steps is None else max_steps,
-                                   DEFAULT_MAX_DEPTH if max_depth is None else max_depth, strict, contract, clock,
-                                   wall_clock)
+                                   MappingProxyType(dict(server_variables or {})), credentials)
+        shortcuts = {"request_timeout": timeout, "max_steps": max_steps, "max_workflow_depth": max_depth}
+        limits = limits.with_values(**{name: value for name, value in shortcuts.items() if value is not None})
+        self._options = RunOptions(settings, limits, strict, contract, clock, wall_clock)
         self._sleep = sleep
         self._async_sleep = async_sleep
         self._listeners = tuple(listeners)
@@ -140,7 +143,7 @@ class Runner:
         return cached
 
     def _plan(self, location: str, workflow_id: str | None) -> Prepared:
-        workspace = Workspace(self._retriever)
+        workspace = Workspace(self._retriever, self._options.limits)
         try:
             opened = open_document(location, workspace=workspace)
         except LoadError as exc:
@@ -191,7 +194,7 @@ class Runner:
         """Run a workflow synchronously and return its result."""
         drive = self._drive(source, workflow_id, inputs)
         client = self._client or httpx.Client(transport=self._transport,  # type: ignore[arg-type]
-                                              timeout=self._options.settings.timeout, verify=_tls_context())
+                                              timeout=self._options.limits.request_timeout, verify=_tls_context())
         try:
             return drive.run(SyncIO(client, self._sleep))
         finally:
@@ -203,7 +206,7 @@ class Runner:
         """Run a workflow on ``httpx.AsyncClient`` (ASGI apps in-process through ``httpx.ASGITransport``)."""
         drive = self._drive(source, workflow_id, inputs)
         client = self._async_client or httpx.AsyncClient(
-            transport=self._transport, timeout=self._options.settings.timeout,  # type: ignore[arg-type]
+            transport=self._transport, timeout=self._options.limits.request_timeout,  # type: ignore[arg-type]
             verify=_tls_context())
         try:
             return await drive.arun(AsyncIO(client, self._async_sleep))

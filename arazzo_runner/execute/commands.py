@@ -19,9 +19,13 @@ from arazzo_runner.http import TokenRequest
 
 @dataclass(frozen=True)
 class Send:
-    """Send this request; answered with an ``httpx.Response`` or the ``httpx`` error."""
+    """Send this request and read its whole response within ``timeout`` seconds and ``max_bytes`` of body;
+    answered with an ``httpx.Response`` (its body read) or the error (``httpx``'s, or an :class:`ExecutionError`
+    for a limit)."""
 
     request: httpx.Request
+    timeout: float = 30.0
+    max_bytes: int = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ answer, and the executor turns it into a failed step.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
@@ -20,6 +22,7 @@ from arazzo_runner.http import OAuth2TokenCache
 Listener = Callable[[Event], None]
 
 _IO_ERRORS = (httpx.HTTPError, httpx.InvalidURL, ExecutionError)
+_GRACE = 0.05
 
 
 class Drive:
@@ -82,7 +85,7 @@ class SyncIO:
         """The answer to ``command``: a response, a token, ``None`` — or the exception raised instead."""
         try:
             if isinstance(command, Send):
-                return self.client.send(command.request)
+                return self._send(command)
             if isinstance(command, Sleep):
                 self.sleep(command.seconds)
                 return None
@@ -90,6 +93,26 @@ class SyncIO:
             return self.tokens.fetch(token.token_url, token.client_id, token.client_secret, token.scopes)
         except _IO_ERRORS as exc:
             return exc
+
+    def _send(self, command: Send) -> httpx.Response:
+        # Streamed, so a huge (or hugely compressed) body is cut at the limit, and the deadline covers the body
+        # too: httpx's timeouts bound each read, not their sum.
+        deadline = time.monotonic() + command.timeout + _GRACE
+        response = self.client.send(command.request, stream=True)
+        if isinstance(response.stream, httpx.ByteStream) and not response.headers.get("content-encoding"):
+            # Already in memory (an in-process transport) and not compressed: nothing to bound while reading.
+            if len(response.read()) > command.max_bytes:
+                _Body(command).add(response.content)  # raises the limit's error
+            return response
+        try:
+            chunks = _Body(command)
+            for chunk in response.iter_bytes():
+                chunks.add(chunk)
+                if time.monotonic() > deadline:
+                    raise chunks.too_slow()
+        finally:
+            response.close()
+        return chunks.response(response)
 
 
 class AsyncIO:
@@ -104,12 +127,56 @@ class AsyncIO:
         """The answer to ``command``, awaited."""
         try:
             if isinstance(command, Send):
-                return await self.client.send(command.request)
+                # A little grace, so a server that stalls gets httpx's own (more precise) timeout message.
+                return await asyncio.wait_for(self._send(command), command.timeout + _GRACE)
             if isinstance(command, Sleep):
                 await self.sleep(command.seconds)
                 return None
             assert isinstance(command, FetchToken)
             token = command.request
             return await self.tokens.fetch_async(token.token_url, token.client_id, token.client_secret, token.scopes)
+        except TimeoutError:
+            assert isinstance(command, Send)
+            return _Body(command).too_slow()
         except _IO_ERRORS as exc:
             return exc
+
+    async def _send(self, command: Send) -> httpx.Response:
+        response = await self.client.send(command.request, stream=True)
+        try:
+            chunks = _Body(command)
+            async for chunk in response.aiter_bytes():
+                chunks.add(chunk)
+        finally:
+            await response.aclose()
+        return chunks.response(response)
+
+
+class _Body:
+    """A response body read chunk by chunk, refused past the size limit."""
+
+    def __init__(self, command: Send) -> None:
+        self.command = command
+        self.chunks: list[bytes] = []
+        self.size = 0
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > self.command.max_bytes:
+            raise ExecutionError(f"the response body is larger than {self.command.max_bytes} bytes "
+                                 "(max_response_bytes)", rule="response-too-large")
+        self.chunks.append(chunk)
+
+    def too_slow(self) -> ExecutionError:
+        return ExecutionError(f"the response took longer than {self.command.timeout:g} s to arrive in full "
+                              "(request_timeout)", rule="request-timeout")
+
+    def response(self, streamed: httpx.Response) -> httpx.Response:
+        """The streamed response with its body in memory, as ``Response.read()`` would have left it.
+
+        httpx keeps a read body in ``_content``, and ``read()`` is exactly "join the decoded chunks into it";
+        doing the same here, chunk by chunk under the limits, keeps the response as httpx made it (headers,
+        encoding, extensions) without building a second one.
+        """
+        streamed._content = b"".join(self.chunks)
+        return streamed

@@ -32,7 +32,7 @@ from arazzo_runner.execute.outcome import (
     first_failing,
     step_result,
 )
-from arazzo_runner.execute.state import MAX_RETRY_AFTER, Attempt, Frame, RunState
+from arazzo_runner.execute.state import Attempt, Frame, RunState
 from arazzo_runner.expressions import MISSING, ExpressionContext
 from arazzo_runner.plan import ActionPlan, StepPlan, WorkflowPlan
 from arazzo_runner.resolve import WorkflowKey
@@ -81,9 +81,9 @@ def execute_workflow(state: RunState, plan: WorkflowPlan, inputs: Mapping[str, A
     if key in state.stack:
         chain = " -> ".join(k[1] for k in (*state.stack[state.stack.index(key):], key))
         raise ExecutionError(f"workflow cycle at run time: {chain}", rule="workflow-cycle")
-    if depth > state.options.max_depth:
-        raise ExecutionError(f"workflows nest deeper than {state.options.max_depth} levels at '{plan.workflow_id}'",
-                             rule="depth-limit")
+    if depth > state.options.limits.max_workflow_depth:
+        raise ExecutionError(f"workflows nest deeper than {state.options.limits.max_workflow_depth} levels at "
+                             f"'{plan.workflow_id}'", rule="depth-limit")
     started = state.options.clock()
     state.stack.append(key)
     try:
@@ -171,7 +171,12 @@ def _run_step(state: RunState, frame: Frame, step: StepPlan, depth: int) -> Exec
             yield ActionTaken(frame.workflow_id, step.step_id, chosen.name, "retry", chosen.target)
         delay = attempt.retry_after if attempt.retry_after is not None else (chosen.retry_after or 0.0)
         if delay > 0:
-            yield Sleep(min(delay, MAX_RETRY_AFTER))
+            wait, shortened = state.retry_wait(delay)
+            if shortened is not None:
+                yield RunWarning(frame.workflow_id, step.step_id,
+                                 f"retry wait of {delay:g} s shortened to {wait:g} s ({shortened})")
+            if wait > 0:
+                yield Sleep(wait)
         yield from _retry_reference(state, frame, chosen, depth)
 
 

@@ -59,7 +59,8 @@ def operation_attempt(state: RunState, frame: Frame, step: StepPlan, base: Expre
     if state.observed:
         yield RequestSent(frame.workflow_id, step.step_id, request.method, url)
     sent_at, sent_on = state.options.clock(), state.options.wall_clock()
-    answer = yield Send(request)
+    timeout, request.extensions["timeout"] = state.request_timeout()
+    answer = yield Send(request, timeout, state.options.limits.max_response_bytes)
     # The built request's mappings are its own fresh dicts: read-only views suffice.
     request_data = RequestData(headers=MappingProxyType(built.headers), query=MappingProxyType(built.query),
                                path=MappingProxyType(built.path), body=MISSING if built.body is None else built.body)
@@ -222,6 +223,8 @@ def transport_message(error: Any) -> str:
         return f"timed out ({type(error).__name__})"
     if isinstance(error, httpx.ConnectError):
         return f"cannot connect: {error}"
+    if isinstance(error, ArazzoError):  # a limit the driver enforced while reading
+        return error.message
     return f"{type(error).__name__}: {error}"
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -26,9 +25,10 @@ from arazzo_runner.http import (
     resolve_server_url,
     serialize_parameters,
 )
+from arazzo_runner.limits import DEFAULT_LIMITS
 from arazzo_runner.plan import RequestPlan
 
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = DEFAULT_LIMITS.request_timeout
 
 
 def _empty() -> Mapping[str, str]:
@@ -43,12 +43,6 @@ class RequestSettings:
     """Base URLs by source description name, replacing the OpenAPI servers."""
     server_variables: Mapping[str, str] = field(default_factory=_empty)
     credentials: CredentialStore = field(default_factory=lambda: CredentialStore({}, environ={}))
-    timeout: float = DEFAULT_TIMEOUT
-
-    @cached_property
-    def extensions(self) -> Mapping[str, Any]:
-        """The ``httpx.Request`` extensions every request carries (its timeout)."""
-        return MappingProxyType({"timeout": httpx.Timeout(self.timeout).as_dict()})
 
 
 @dataclass(slots=True)
@@ -81,8 +75,7 @@ def build_request(plan: RequestPlan, parameters: Sequence[tuple[ParameterSpec, A
         headers.append(("Content-Type", header))
     if cookies:
         headers.append(("Cookie", format_cookie_header(cookies)))
-    request = httpx.Request(operation.method, url, headers=headers, content=content,
-                            extensions=dict(settings.extensions))
+    request = httpx.Request(operation.method, url, headers=headers, content=content)
     return BuiltRequest(
         request,
         query={spec.name: value for spec, value in parameters if spec.location == "query"},

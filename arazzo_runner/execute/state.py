@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+import httpx
+
 from arazzo_runner.errors import ExecutionError, Hint
 from arazzo_runner.events import RequestInfo, RunResult, StepResult
 from arazzo_runner.execute.request import RequestSettings
@@ -20,12 +22,13 @@ if TYPE_CHECKING:
     from arazzo_runner.execute.contract import Contract
 from arazzo_runner.expressions import ExpressionContext
 from arazzo_runner.http import AuthChoice, AuthPlan, CredentialStore, apply_auth, choose_requirement
+from arazzo_runner.limits import DEFAULT_LIMITS, Limits
 from arazzo_runner.plan import Plan, RequestPlan, WorkflowPlan
 from arazzo_runner.resolve import WorkflowKey
 
-DEFAULT_MAX_STEPS = 1000
-DEFAULT_MAX_DEPTH = 32
-MAX_RETRY_AFTER = 300.0
+DEFAULT_MAX_STEPS = DEFAULT_LIMITS.max_steps
+DEFAULT_MAX_DEPTH = DEFAULT_LIMITS.max_workflow_depth
+MAX_RETRY_AFTER = DEFAULT_LIMITS.max_retry_wait
 DEFAULT_RECORD_BYTES = 64 * 1024
 
 
@@ -34,8 +37,7 @@ class RunOptions:
     """Limits, request settings and the clocks of a run."""
 
     settings: RequestSettings = field(default_factory=RequestSettings)
-    max_steps: int = DEFAULT_MAX_STEPS
-    max_depth: int = DEFAULT_MAX_DEPTH
+    limits: Limits = DEFAULT_LIMITS
     strict: bool = False
     contract: bool = False
     """Check every exchange with openapi-core (:mod:`arazzo_runner.execute.contract`)."""
@@ -96,6 +98,12 @@ class RunState:
         self.version = 0
         """Counts changes to :attr:`records`, so a frame rebuilds its context only when they changed."""
         self._workflows: tuple[int, Mapping[str, Mapping[str, Mapping[str, Any]]]] | None = None
+        limits = options.limits
+        self.deadline = options.clock() + limits.run_timeout if limits.run_timeout > 0 else None
+        """When the run must be over (``run_timeout``), on ``options.clock``."""
+        self.waited = 0.0
+        """Seconds waited before retries so far (bounded by ``max_total_retry_wait``)."""
+        self._full_timeout = httpx.Timeout(limits.request_timeout).as_dict()
 
     def signing(self, plan: RequestPlan) -> Signing:
         """How ``plan``'s requests are signed (decided now if the runner did not decide it beforehand)."""
@@ -106,9 +114,41 @@ class RunState:
         """Count one step attempt (or a workflow entered by a retry) against the budget that bounds goto
         loops and retries."""
         self.steps_used += 1
-        if self.steps_used > self.options.max_steps:
-            raise ExecutionError(f"step budget of {self.options.max_steps} exhausted at {kind} '{name}' "
+        if self.deadline is not None and self.options.clock() > self.deadline:
+            raise ExecutionError(f"the run took longer than its limit of {self.options.limits.run_timeout:g} s "
+                                 f"(run_timeout), stopped at {kind} '{name}'", rule="run-timeout")
+        if self.steps_used > self.options.limits.max_steps:
+            raise ExecutionError(f"step budget of {self.options.limits.max_steps} exhausted at {kind} '{name}' "
                                  "(a goto loop or retries that never settle?)", rule="step-budget")
+
+    def remaining(self) -> float | None:
+        """Seconds left before the run's deadline (``None``: no deadline)."""
+        return None if self.deadline is None else max(self.deadline - self.options.clock(), 0.0)
+
+    def request_timeout(self) -> tuple[float, dict[str, float | None]]:
+        """How long the next request may take (the request limit, or less when the run's deadline is nearer),
+        and that as httpx's per-request timeout extension."""
+        limit = self.options.limits.request_timeout
+        remaining = self.remaining()
+        if remaining is None or remaining >= limit:
+            return limit, dict(self._full_timeout)
+        timeout = max(remaining, 0.001)
+        return timeout, httpx.Timeout(timeout).as_dict()
+
+    def retry_wait(self, wanted: float) -> tuple[float, str | None]:
+        """How long to wait before a retry that asks for ``wanted`` seconds, and why it is shorter, if it is."""
+        limits = self.options.limits
+        bounds = [(limits.max_retry_wait, "max_retry_wait"),
+                  (max(limits.max_total_retry_wait - self.waited, 0.0), "max_total_retry_wait")]
+        remaining = self.remaining()
+        if remaining is not None:
+            bounds.append((remaining, "run_timeout"))
+        wait, reason = wanted, None
+        for bound, name in bounds:
+            if bound < wait:
+                wait, reason = bound, name
+        self.waited += wait
+        return wait, reason
 
     def record(self, key: WorkflowKey, inputs: Mapping[str, Any], outputs: Mapping[str, Any]) -> None:
         """What ``$workflows.<id>.inputs|outputs`` read from now on."""

@@ -9,10 +9,10 @@ from typing import Any
 from urllib.parse import urldefrag
 
 from arazzo_runner.errors import LoadError, Location
-from arazzo_runner.loader.retrieve import Retriever
-from arazzo_runner.loader.urls import display_name
 from arazzo_runner.limits import DEFAULT_LIMITS, Limits
+from arazzo_runner.loader.retrieve import Retriever
 from arazzo_runner.loader.scan import check_depth
+from arazzo_runner.loader.urls import display_name
 from arazzo_runner.loader.yaml import collect_positions, compose, convert, yaml_error
 
 

@@ -13,7 +13,6 @@ from typing import Any, cast
 
 from arazzo_runner import pointer
 from arazzo_runner.errors import LoadError, Location
-
 from arazzo_runner.limits import DEFAULT_LIMITS, Limits
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")

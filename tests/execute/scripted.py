@@ -19,6 +19,7 @@ from arazzo_runner.errors import LoadError
 from arazzo_runner.events import Event, RunResult
 from arazzo_runner.execute import Command, RequestSettings, RunOptions, RunState, Send, execute_workflow
 from arazzo_runner.http import CredentialStore
+from arazzo_runner.limits import DEFAULT_LIMITS, Limits
 from arazzo_runner.plan import Plan, build_plan
 from arazzo_runner.sources import Workspace
 
@@ -95,13 +96,14 @@ class Script:
     clock: Clock = field(default_factory=Clock)
     strict: bool = False
     max_steps: int = 1000
+    limits: Limits = DEFAULT_LIMITS
     yielded: list[Event | Command] = field(default_factory=list)
 
     def run(self, inputs: Mapping[str, Any] | None = None) -> RunResult:
         """Drive the run to its end; raises what the executor raises (budget exhausted, ...)."""
         settings = RequestSettings(credentials=CredentialStore(dict(self.credentials), environ={}))
-        options = RunOptions(settings, max_steps=self.max_steps, strict=self.strict, clock=self.clock,
-                             wall_clock=self.clock)
+        options = RunOptions(settings, self.limits.with_values(max_steps=self.max_steps), strict=self.strict,
+                             clock=self.clock, wall_clock=self.clock)
         ready = self.plan.main.inputs.prepare(dict(inputs or {}))
         state = RunState(self.plan, options, ready, observed=self.observed)
         generator = execute_workflow(state, self.plan.main, ready)
