@@ -41,6 +41,7 @@ from arazzo_runner.criteria_engines import (
     compile_xpath,
     json_document,
     run_jsonpath,
+    run_regex,
     run_xpath,
     xml_document,
 )
@@ -71,8 +72,10 @@ class CriterionOutcome:
 
 
 _PASSED, _NOT_PASSED = CriterionOutcome(True), CriterionOutcome(False)
-_Check = Callable[[Any, ExpressionContext], bool]
-"""Compiled test of a context value (the step's context for ``simple``)."""
+DEFAULT_TIMEOUT = 1.0
+"""Seconds a regex, JSONPath or XPath evaluation may take by default (``Limits.evaluation_timeout``)."""
+_Check = Callable[[Any, ExpressionContext, float], bool]
+"""Compiled test of a context value (the step's context for ``simple``), given a time budget in seconds."""
 
 
 @dataclass(frozen=True)
@@ -101,13 +104,13 @@ class Criterion:
             value = MISSING
         return f"{self.type} {self.condition!r} on {self.context} = {show(value)}"
 
-    def evaluate(self, ctx: ExpressionContext) -> CriterionOutcome:
-        """Evaluate against ``ctx``; never raises."""
+    def evaluate(self, ctx: ExpressionContext, timeout: float = DEFAULT_TIMEOUT) -> CriterionOutcome:
+        """Evaluate against ``ctx``, a regex, JSONPath or XPath within ``timeout`` seconds; never raises."""
         if self.failure is not None:
             return CriterionOutcome(False, self.failure)
         try:
             value = ctx if self.context is None else self._context_value(ctx)
-            return _PASSED if self.check(value, ctx) else _NOT_PASSED
+            return _PASSED if self.check(value, ctx, timeout) else _NOT_PASSED
         except (CriterionFailure, ExpressionError) as exc:
             return CriterionOutcome(False, str(exc))
         except Exception as exc:
@@ -151,9 +154,10 @@ def compile_criterion(condition: str, *, context: str | None = None, type: str =
 
 
 def evaluate_criterion(condition: str, ctx: ExpressionContext, *, context: str | None = None,
-                       type: str = "simple", version: str | None = None) -> CriterionOutcome:
+                       type: str = "simple", version: str | None = None,
+                       timeout: float = DEFAULT_TIMEOUT) -> CriterionOutcome:
     """Compile and evaluate one criterion against ``ctx``; never raises (see :func:`compile_criterion`)."""
-    return _cached(condition, context, type, version).evaluate(ctx)
+    return _cached(condition, context, type, version).evaluate(ctx, timeout)
 
 
 @lru_cache(maxsize=512)
@@ -165,7 +169,7 @@ def _failing(condition: str, type: str, reason: str) -> Criterion:
     return Criterion(condition, type, _never, failure=reason)
 
 
-def _never(value: Any, ctx: ExpressionContext) -> bool:
+def _never(value: Any, ctx: ExpressionContext, timeout: float) -> bool:
     return False
 
 
@@ -195,12 +199,12 @@ def _use(prepared: _Prepared, ctx: ExpressionContext, compiler: Callable[[str], 
 
 def _simple(condition: str, version: str | None, context: str) -> _Check:
     parsed: Condition = parse_condition(condition)
-    return lambda value, ctx: parsed.evaluate(ctx)
+    return lambda value, ctx, timeout: parsed.evaluate(ctx)
 
 
 def _regex(condition: str, version: str | None, context: str) -> _Check:
     prepared = _prepare(condition, compile_regex)
-    return lambda value, ctx: _use(prepared, ctx, compile_regex).search(to_text(value)) is not None
+    return lambda value, ctx, timeout: run_regex(_use(prepared, ctx, compile_regex), to_text(value), timeout)
 
 
 def _jsonpath(condition: str, version: str | None, context: str) -> _Check:
@@ -208,9 +212,9 @@ def _jsonpath(condition: str, version: str | None, context: str) -> _Check:
         raise CriterionFailure(f"unsupported jsonpath version {version!r}")
     prepared = _prepare(condition, compile_jsonpath)
 
-    def check(value: Any, ctx: ExpressionContext) -> bool:
+    def check(value: Any, ctx: ExpressionContext, timeout: float) -> bool:
         document = json_document(value, context)
-        return run_jsonpath(_use(prepared, ctx, compile_jsonpath), document)
+        return run_jsonpath(_use(prepared, ctx, compile_jsonpath), document, timeout)
 
     return check
 
@@ -225,10 +229,10 @@ def _xpath(condition: str, version: str | None, context: str) -> _Check:
 
     prepared = _prepare(condition, parse)
 
-    def check(value: Any, ctx: ExpressionContext) -> bool:
+    def check(value: Any, ctx: ExpressionContext, timeout: float) -> bool:
         document = xml_document(value, context)
         expression = prepared.render(ctx, strict=True) if isinstance(prepared, Template) else condition
-        return run_xpath(_use(prepared, ctx, parse), document, expression)
+        return run_xpath(_use(prepared, ctx, parse), document, expression, timeout)
 
     return check
 

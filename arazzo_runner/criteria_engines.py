@@ -2,17 +2,25 @@
 
 Each compiler raises :class:`CriterionFailure` with a message that names the query; each reader turns a
 context value into the document its engine works on (JSON text is parsed, XML is parsed with DOCTYPE and
-ENTITY declarations refused before any entity can expand).
+ENTITY declarations refused before any entity can expand). Every evaluation runs under the caller's time budget
+(:mod:`arazzo_runner.budget`): a pattern that backtracks catastrophically or a query that takes quadratic time
+fails its criterion with the reason instead of hanging the run.
 """
 
 from __future__ import annotations
 
 import json
-import re
+import threading
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 from xml.parsers import expat
+
+import regex
+
+from arazzo_runner import budget
 
 JSONPATH_VERSIONS = frozenset({"rfc9535", "draft-goessner-dispatch-jsonpath-00"})
 """Criterion Expression Type versions accepted for ``jsonpath`` (all evaluated as RFC 9535)."""
@@ -31,55 +39,136 @@ class CriterionFailure(Exception):
 
 
 @lru_cache(maxsize=512)
-def compile_regex(pattern: str) -> re.Pattern[str]:
-    """A compiled regular expression."""
+def compile_regex(pattern: str) -> budget.Bounded:
+    """A compiled regular expression (the ``regex`` engine: Python's syntax, and a matching timeout)."""
     try:
-        return re.compile(pattern)
-    except re.error as exc:
+        return budget.compile_pattern(pattern)
+    except (regex.error, ValueError) as exc:
         raise CriterionFailure(f"invalid regular expression {pattern!r}: {exc}") from None
+
+
+def run_regex(pattern: budget.Bounded, text: str, timeout: float) -> bool:
+    """Whether ``pattern`` is found in ``text`` within ``timeout`` seconds."""
+    try:
+        with budget.time_budget(timeout, watch_calls=False):
+            return pattern.search(text) is not None
+    except budget.OverBudget:
+        raise CriterionFailure(f"regular expression {pattern.pattern!r} took longer than {timeout:g} s "
+                               "(evaluation_timeout)") from None
 
 
 @lru_cache(maxsize=512)
 def compile_jsonpath(query: str) -> Any:
-    """A compiled RFC 9535 query."""
+    """A compiled RFC 9535 query (its ``match()``/``search()`` functions matching under the budget)."""
     import jsonpath_rfc9535
 
     try:
-        return jsonpath_rfc9535.compile(query)
+        return _jsonpath_environment().compile(query)
     except jsonpath_rfc9535.JSONPathError as exc:
         raise CriterionFailure(f"invalid JSONPath query {query!r}: {exc}") from None
 
 
-def run_jsonpath(query: Any, document: Any) -> bool:
-    """Whether ``query`` selects at least one node of ``document``."""
+def run_jsonpath(query: Any, document: Any, timeout: float) -> bool:
+    """Whether ``query`` selects at least one node of ``document``, within ``timeout`` seconds."""
     import jsonpath_rfc9535
 
     try:
-        return len(query.find(document)) > 0
+        with budget.time_budget(timeout):
+            return len(query.find(document)) > 0
+    except budget.OverBudget:
+        raise CriterionFailure(f"JSONPath query took longer than {timeout:g} s (evaluation_timeout)") from None
     except jsonpath_rfc9535.JSONPathError as exc:
         raise CriterionFailure(f"JSONPath query failed: {exc}") from None
 
 
+@lru_cache(maxsize=1)
+def _jsonpath_environment() -> Any:
+    import jsonpath_rfc9535
+    from iregexp_check import check
+    from jsonpath_rfc9535.function_extensions import Match, Search
+    from jsonpath_rfc9535.function_extensions._pattern import map_re
+
+    # RFC 9535's I-Regexp functions, as the library defines them, but matching with the budget's timeout.
+    def matches(how: str, string: object, pattern: object) -> bool:
+        if not isinstance(pattern, str) or not isinstance(string, str) or not check(pattern):
+            return False
+        try:
+            return bool(getattr(regex, how)(map_re(pattern), string, regex.VERSION1, timeout=budget.remaining(1.0)))
+        except regex.error:
+            return False
+        except TimeoutError:
+            raise budget.OverBudget from None
+
+    class BoundedMatch(Match):
+        def __call__(self, string: str, pattern: object) -> bool:
+            return matches("fullmatch", string, pattern)
+
+    class BoundedSearch(Search):
+        def __call__(self, string: str, pattern: object) -> bool:
+            return matches("search", string, pattern)
+
+    class Environment(jsonpath_rfc9535.JSONPathEnvironment):
+        """RFC 9535, with the I-Regexp functions matching under the evaluation budget."""
+
+        def setup_function_extensions(self) -> None:
+            super().setup_function_extensions()
+            self.function_extensions["match"] = BoundedMatch()
+            self.function_extensions["search"] = BoundedSearch()
+
+    return Environment()
+
+
+@contextmanager
+def _regex_as_bounded(module: Any) -> Iterator[None]:
+    """While a library function runs, its module's ``re`` is the budget-honouring stand-in.
+
+    elementpath's ``matches()``, ``replace()`` and ``tokenize()`` call the ``re`` module themselves; swapping that
+    module reference (under a lock, restored afterwards) is the one way to bound those matches without copying
+    the functions.
+    """
+    with _SWAP:
+        original = module.re
+        module.re = budget.BoundedRe
+        try:
+            yield
+        finally:
+            module.re = original
+
+
+_SWAP = threading.RLock()
+
+
 @lru_cache(maxsize=256)
-def compile_xpath(version: str, expression: str) -> Any:
-    """The root token of a parsed XPath expression of the given version."""
+def compile_xpath(version: str, expression: str, timeout: float = 1.0) -> Any:
+    """The root token of a parsed XPath expression of the given version (parsing folds constant calls, so it
+    runs under the budget too)."""
     import importlib
 
     import elementpath
+    from elementpath.xpath2 import _xpath2_functions
 
     module, name = XPATH_PARSERS[version]
     try:
-        return getattr(importlib.import_module(module), name)().parse(expression)
+        with budget.time_budget(timeout), _regex_as_bounded(_xpath2_functions):
+            return getattr(importlib.import_module(module), name)().parse(expression)
+    except budget.OverBudget:
+        raise CriterionFailure(f"XPath expression {expression!r} took longer than {timeout:g} s "
+                               "(evaluation_timeout)") from None
     except elementpath.ElementPathError as exc:
         raise CriterionFailure(f"XPath expression {expression!r} failed: {exc}") from None
 
 
-def run_xpath(token: Any, document: ElementTree.ElementTree, expression: str) -> bool:
-    """The effective boolean value of a parsed XPath expression over ``document``."""
+def run_xpath(token: Any, document: ElementTree.ElementTree, expression: str, timeout: float) -> bool:
+    """The effective boolean value of a parsed XPath expression over ``document``, within ``timeout`` seconds."""
     import elementpath
+    from elementpath.xpath2 import _xpath2_functions
 
     try:
-        return bool(token.boolean_value(token.evaluate(elementpath.XPathContext(document))))
+        with budget.time_budget(timeout), _regex_as_bounded(_xpath2_functions):
+            return bool(token.boolean_value(token.evaluate(elementpath.XPathContext(document))))
+    except budget.OverBudget:
+        raise CriterionFailure(f"XPath expression {expression!r} took longer than {timeout:g} s "
+                               "(evaluation_timeout)") from None
     except elementpath.ElementPathError as exc:
         raise CriterionFailure(f"XPath expression {expression!r} failed: {exc}") from None
 

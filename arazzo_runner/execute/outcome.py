@@ -25,7 +25,7 @@ def first_failing(state: RunState, frame: Frame, step_id: str, criteria: Sequenc
                   context: ExpressionContext) -> Execution:
     """The first criterion that does not pass with its error, or ``None`` (``yield from`` it)."""
     for criterion in criteria:
-        outcome = criterion.evaluate(context)
+        outcome = criterion.evaluate(context, state.options.limits.evaluation_timeout)
         if state.observed:
             actual = None if outcome.passed else criterion.explain(context)
             yield CriterionEvaluated(frame.workflow_id, step_id, criterion.condition, outcome.passed, outcome.error,

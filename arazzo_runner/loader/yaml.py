@@ -11,6 +11,10 @@ import re
 from functools import lru_cache
 from typing import Any, cast
 
+# Imported once, here: node classes must be the very ones the (cached) composers build, even in a process that
+# purges and re-imports modules (pytest's pytester does).
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
 from arazzo_runner import pointer
 from arazzo_runner.errors import LoadError, Location
 from arazzo_runner.limits import DEFAULT_LIMITS, Limits
@@ -28,7 +32,6 @@ _EXPLICIT_SCALARS = {"str", "int", "float", "bool", "null"}
 
 def _yaml() -> Any:
     from ruamel.yaml import YAML
-    from ruamel.yaml.nodes import ScalarNode
     from ruamel.yaml.resolver import VersionedResolver
     from ruamel.yaml.tag import Tag
 
@@ -69,7 +72,6 @@ def _c_loader() -> Any:
         from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
     except ImportError:  # no C extension on this interpreter
         return None
-    from ruamel.yaml.nodes import ScalarNode
     from ruamel.yaml.resolver import BaseResolver
 
     class JsonTypesCLoader(CParser, BaseResolver):  # type: ignore[misc]
@@ -177,8 +179,6 @@ class _Converter:
         return self._node(root, "", 0, False)
 
     def _node(self, node: Any, path: str, depth: int, aliased: bool) -> Any:
-        from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
         self.budget -= 1
         if not isinstance(node, ScalarNode):
             aliased = aliased or id(node) in self.seen
@@ -208,8 +208,6 @@ class _Converter:
         raise LoadError(f"unsupported YAML node {type(node).__name__}", _node_location(node, self.name))
 
     def _mapping(self, node: Any, path: str, depth: int, aliased: bool) -> dict[str, Any]:
-        from ruamel.yaml.nodes import ScalarNode
-
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
@@ -229,8 +227,6 @@ class _Converter:
 
 
 def collect_positions(node: Any, path: str, table: dict[str, tuple[int, int]]) -> None:
-    from ruamel.yaml.nodes import MappingNode, SequenceNode
-
     if isinstance(node, SequenceNode):
         for index, child in enumerate(node.value):
             child_pointer = f"{path}/{index}"

@@ -14,9 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal, TypeVar
 from urllib.parse import quote
 
+import regex
+
+from arazzo_runner import budget
 from arazzo_runner.errors import ResolutionError
 from arazzo_runner.loader import SourceDocument
 
@@ -123,13 +127,36 @@ class SchemaCompiler:
 
 
 def _oas30(document: SourceDocument, reference: dict[str, str]) -> Any:
-    from openapi_schema_validator import OAS30Validator
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT202012
 
     resource = Resource.from_contents(document.data, default_specification=DRAFT202012)
     registry: Registry[Any] = Registry().with_resource(document.url, resource)
-    return OAS30Validator(reference, registry=registry)
+    return _bounded_oas30()(reference, registry=registry)
+
+
+@lru_cache(maxsize=1)
+def _bounded_oas30() -> Any:
+    """openapi-schema-validator's OAS 3.0 validator, its ``pattern`` matched with a timeout (the description is
+    untrusted: a catastrophic pattern must not hang a response check)."""
+    from jsonschema import ValidationError, validators
+    from openapi_schema_validator import OAS30Validator
+
+    def pattern(validator: Any, expected: str, instance: Any, schema: Any) -> Any:
+        if not validator.is_type(instance, "string"):
+            return
+        try:
+            found = budget.search(expected, instance)
+        except budget.OverBudget:
+            yield ValidationError(f"pattern {expected!r} took too long to match (evaluation_timeout)")
+            return
+        except regex.error as exc:
+            yield ValidationError(f"pattern {expected!r} is not a valid regular expression: {exc}")
+            return
+        if found is None:
+            yield ValidationError(f"{instance!r} does not match {expected!r}")
+
+    return validators.extend(OAS30Validator, {"pattern": pattern})
 
 
 def _python_missing(error: Any) -> str | None:
