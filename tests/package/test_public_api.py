@@ -21,7 +21,7 @@ LAYERS: list[set[str]] = [
     {"resolve"},
     {"validate"},
     {"documents"},
-    {"plan"},
+    {"plan", "mock"},
     {"execute"},
     {"runner"},
     {"cli", "pytest_plugin", "__main__", "__init__"},
