@@ -23,7 +23,7 @@ LAYERS: list[set[str]] = [
     {"documents"},
     {"plan", "mock"},
     {"execute"},
-    {"runner"},
+    {"runner", "reports"},
     {"cli", "pytest_plugin", "__main__", "__init__"},
 ]
 
@@ -81,3 +81,8 @@ def test_the_expression_language_is_pure() -> None:
     for path in (PACKAGE / "expressions").rglob("*.py"):
         assert _imports(path) <= {"errors", "pointer", "text", "expressions"}, path
         assert "httpx" not in path.read_text("utf-8")
+
+
+def test_reports_read_only_events_redaction_and_the_shared_helpers() -> None:
+    for path in (PACKAGE / "reports").rglob("*.py"):
+        assert _imports(path) <= {"events", "redaction", "errors", "text", "reports"}, path
