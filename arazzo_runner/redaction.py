@@ -3,18 +3,32 @@
 A credential is written into requests in several shapes (a basic-auth header is the base64 of
 ``user:password``, a query or cookie value is percent-encoded, a JSON body escapes quotes and backslashes),
 and any of those shapes can come back in a message, an echoed body or a report. :class:`Redactor` derives them
-all from the plain values, once, and every output path (terminal, reports, error messages, the pytest
-plugin) goes through it.
+all from the plain values, once, and every output path (terminal, reports, error messages, API results, the
+pytest plugin) goes through it. Beyond the derived forms it catches:
+
+* percent-encoded runs anywhere in a text (a URL, a query, a form body) that *decode* to a secret, whatever the
+  encoder left as it was (``/`` in a query value, lower-case hex);
+* a secret JSON-escaped twice (a JSON document carried inside a JSON string);
+* the start of a secret (four characters or more) left where a text was cut before it was masked: at the very
+  end of the text or before an ellipsis.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Iterable
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
 MASK = "***"
+MIN_CUT = 4
+"""The shortest start of a secret that is masked where a text was cut."""
+
+_RUN = re.compile(r"[^\s\"'<>\\{}|^`\[\]]+")
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_DELIMITERS = re.compile(r"([&=?])")
+_ELLIPSIS = re.compile(r"\.\.\.|\u2026")
 
 
 class Redactor:
@@ -29,35 +43,78 @@ class Redactor:
         self._forms = tuple(sorted(forms, key=len, reverse=True))
 
     def adding(self, *secrets: str) -> Redactor:
-        """A redactor for these secrets as well (a token fetched during a run)."""
+        """A redactor for these secrets as well (a token fetched during a run, a password input)."""
         fresh = [s for s in secrets if s and s not in self._plain]
         return self if not fresh else Redactor((*self._plain, *fresh))
 
     @property
     def forms(self) -> tuple[str, ...]:
-        """Every text that is masked, longest first."""
+        """Every derived text that is masked, longest first."""
         return self._forms
 
+    def __bool__(self) -> bool:
+        return bool(self._forms)
+
     def __call__(self, text: str) -> str:
-        """``text`` with every form of every secret replaced by ``***``."""
+        """``text`` with every form of every secret masked (see the module docstring)."""
+        if not self._forms:
+            return text
+        for form in self._forms:
+            if form in text:
+                text = text.replace(form, MASK)
+        if "%" in text:
+            text = _RUN.sub(self._masked_run, text)
+        return self._cut_secrets(text)
+
+    def __repr__(self) -> str:
+        return f"Redactor({len(self._plain)} secret(s))"
+
+    def hides(self, raw: str) -> bool:
+        """Whether ``raw``, as it is or percent-decoded (``+`` as a space or as a plus), holds a secret."""
+        return any(self._plainly(form) != form for form in {raw, unquote(raw), unquote_plus(raw)})
+
+    def _plainly(self, text: str) -> str:
         for form in self._forms:
             if form in text:
                 text = text.replace(form, MASK)
         return text
 
-    def __repr__(self) -> str:
-        return f"Redactor({len(self._plain)} secret(s))"
+    def _masked_run(self, match: re.Match[str]) -> str:
+        run = match.group(0)
+        if "%" not in run or not _ESCAPE.search(run) or not self.hides(run):
+            return run
+        parts = _DELIMITERS.split(run)
+        masked = "".join(MASK if index % 2 == 0 and self.hides(part) else part for index, part in enumerate(parts))
+        return masked if masked != run else MASK
+
+    def _cut_secrets(self, text: str) -> str:
+        ends = sorted({len(text), *(m.start() for m in _ELLIPSIS.finditer(text))}, reverse=True)
+        for end in ends:
+            size = max((_cut_size(form, text, end) for form in self._forms), default=0)
+            if size:
+                text = text[: end - size] + MASK + text[end:]
+        return text
+
+
+def _cut_size(secret: str, text: str, end: int) -> int:
+    """The length of the longest start of ``secret`` (shorter than it, at least :data:`MIN_CUT` characters)
+    that ``text`` has just before ``end``; 0 when there is none."""
+    for size in range(min(len(secret) - 1, end), MIN_CUT - 1, -1):
+        if text.startswith(secret[:size], end - size):
+            return size
+    return 0
 
 
 def _forms(secret: str) -> set[str]:
-    """A secret as it may appear: plain, its password part, base64, percent-encoded, JSON-escaped."""
+    """A secret as it may appear: plain, its password part, base64, percent-encoded, JSON-escaped (twice)."""
     parts = {secret}
     user, colon, password = secret.partition(":")
     if colon and password:
         parts.add(password)
     forms = set()
     for part in parts:
-        forms |= {part, quote(part, safe=""), quote_plus(part), json.dumps(part)[1:-1],
+        escaped = json.dumps(part)[1:-1]
+        forms |= {part, quote(part, safe=""), quote_plus(part), escaped, json.dumps(escaped)[1:-1],
                   json.dumps(part, ensure_ascii=False)[1:-1]}
     forms.add(base64.b64encode(secret.encode("utf-8")).decode("ascii"))
     if colon:  # what HTTP basic sends, and what an OAuth2 client's basic authentication sends

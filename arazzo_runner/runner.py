@@ -32,6 +32,7 @@ from arazzo_runner.execute import (
     SyncIO,
     execute_workflow,
 )
+from arazzo_runner.execute.outcome import redact_result
 from arazzo_runner.execute.state import Signing, signing
 
 if TYPE_CHECKING:
@@ -126,6 +127,7 @@ class Runner:
         self._async_sleep = async_sleep
         self._listeners = tuple(listeners)
         self._prepared: dict[tuple[str, str | None], Prepared] = {}
+        self._redactor = credentials.redactor()
 
     @property
     def credentials(self) -> CredentialStore:
@@ -183,9 +185,11 @@ class Runner:
         plan = prepared.plan
         ready = plan.main.inputs.prepare(dict(inputs or {}))
         state = RunState(plan, self._options, ready, prepared.signings, observed=bool(self._listeners),
-                         contracts=prepared.contracts)
-        return Drive(plan.main.workflow_id, execute_workflow(state, plan.main, ready, notice=prepared.notice),
-                     self._listeners)
+                         contracts=prepared.contracts, redactor=self._redactor)
+        drive = Drive(plan.main.workflow_id, execute_workflow(state, plan.main, ready, notice=prepared.notice),
+                      self._listeners)
+        drive.finish = lambda result: redact_result(result, state.redactor)
+        return drive
 
     # --- running -------------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
+from arazzo_runner.cli.terminal import printable
 from arazzo_runner.errors import Hint
 from arazzo_runner.events import (
     CredentialObtained,
@@ -58,7 +59,7 @@ class Report:
                 self._print(f"{'  ' * event.depth}-> workflow {event.workflow_id}")
         elif isinstance(event, RunWarning):
             where = f"{event.workflow_id}/{event.step_id}" if event.step_id else event.workflow_id
-            print(self.redact(with_hint(f"warning: {where}: {event.message}", event.hint)), file=self.err)
+            print(printable(self.redact(with_hint(f"warning: {where}: {event.message}", event.hint))), file=self.err)
         elif isinstance(event, StepFinished) and self.text and event.result is not None:
             self._print(_step_line(event.result, self.depth.get(event.workflow_id, 0)))
 
@@ -78,7 +79,7 @@ class Report:
         self._print(_indent(json.dumps(dict(final.outputs), indent=2, default=str)))
 
     def _print(self, text: str) -> None:
-        print(self.redact(text), file=self.out, flush=True)
+        print(printable(self.redact(text)), file=self.out, flush=True)
 
 
 def _step_line(step: StepResult, depth: int) -> str:

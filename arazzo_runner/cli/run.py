@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from arazzo_runner.cli.report import Report, with_hint
+from arazzo_runner.cli.terminal import printable
 from arazzo_runner.errors import ArazzoError, DocumentError, InputError, UsageError
 
 if TYPE_CHECKING:
@@ -136,16 +137,16 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         result = runner.run(args.path, args.workflow, inputs)
     except DocumentError as exc:
         for diagnostic in exc.diagnostics:
-            print(diagnostic, file=err)
+            print(printable(str(diagnostic)), file=err)
         print(f"not run: the document has {len(exc.diagnostics)} problem(s)", file=err)
         return EXIT_NOT_RUN
     except InputError as exc:
         for problem in exc.problems:
-            print(f"input '{problem.name or '(inputs)'}': {problem.message}", file=err)
+            print(printable(report.redact(f"input '{problem.name or '(inputs)'}': {problem.message}")), file=err)
         print(f"not run: invalid inputs for workflow '{exc.workflow_id}'", file=err)
         return EXIT_NOT_RUN
     except ArazzoError as exc:
-        print(report.redact(with_hint(f"error: {exc}", exc.hint)), file=err)
+        print(printable(report.redact(with_hint(f"error: {exc}", exc.hint))), file=err)
         return EXIT_NOT_RUN
     report.finish(result)
     return EXIT_OK if result.succeeded else EXIT_FAILED

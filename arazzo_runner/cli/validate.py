@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from arazzo_runner.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from arazzo_runner.cli.terminal import printable
 from arazzo_runner.errors import ArazzoError, Diagnostic, LoadError
 
 
@@ -37,11 +38,11 @@ def _print_text(results: list[tuple[str, list[Diagnostic] | None, str | None]], 
     errors = warnings = 0
     for path, diagnostics, failure in results:
         if diagnostics is None:
-            print(f"{path}: error: {failure}", file=out)
+            print(printable(f"{path}: error: {failure}"), file=out)
             errors += 1
             continue
         for diagnostic in diagnostics:
-            print(diagnostic, file=out)
+            print(printable(str(diagnostic)), file=out)
             errors += diagnostic.severity == "error"
             warnings += diagnostic.severity == "warning"
     files = len(results)

@@ -34,6 +34,8 @@ class Drive:
         self.listeners = tuple(listeners)
         self.collected: list[StepFinished] = []
         self.result = RunResult(workflow_id, "failed", {}, (), "not run")
+        self.finish: Callable[[RunResult], RunResult] = lambda result: result
+        """Applied to the result once the run is over (the runner masks secrets there)."""
 
     def advance(self, answer: Any) -> Command | None:
         """Send ``answer`` in; return the next command, or ``None`` once :attr:`result` is final."""
@@ -48,9 +50,9 @@ class Drive:
                 for listener in self.listeners:
                     listener(item)
         except StopIteration as stop:
-            self.result = stop.value
+            self.result = self.finish(stop.value)
         except ExecutionError as exc:
-            self.result = self._aborted(exc)
+            self.result = self.finish(self._aborted(exc))
         return None
 
     def run(self, io: SyncIO) -> RunResult:

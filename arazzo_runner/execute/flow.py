@@ -86,8 +86,10 @@ def execute_workflow(state: RunState, plan: WorkflowPlan, inputs: Mapping[str, A
                              f"'{plan.workflow_id}'", rule="depth-limit")
     started = state.options.clock()
     state.stack.append(key)
+    if plan.inputs.secret:
+        state.redactor = state.redactor.adding(*plan.inputs.secrets(inputs))
     try:
-        yield WorkflowStarted(plan.workflow_id, MappingProxyType(dict(inputs)), depth)
+        yield WorkflowStarted(plan.workflow_id, MappingProxyType(plan.inputs.shown(inputs)), depth)
         if notice is not None:
             yield RunWarning(plan.workflow_id, "", notice)
         for prerequisite_key in plan.depends_on:
@@ -243,7 +245,7 @@ def _attempt(state: RunState, frame: Frame, step: StepPlan, depth: int, number: 
     if attempt.success:  # a response (or a successful sub-run) arrived: now the criteria decide
         failed = yield from first_failing(state, frame, step.step_id, step.success_criteria, attempt.context)
         if failed is not None:
-            attempt.fail(criterion_failure(failed, attempt))
+            attempt.fail(criterion_failure(failed, attempt, state.redactor))
     outputs, warnings = evaluate_outputs(step.outputs, attempt.context)
     frame.set_outputs(step.step_id, outputs)
     for message in warnings:

@@ -173,6 +173,7 @@ def _build(state: RunState, frame: Frame, step: StepPlan, plan: RequestPlan,
             if isinstance(token, BaseException):
                 raise ExecutionError(f"cannot obtain an OAuth2 token from {request.token_url}: {token}")
             state.tokens[request.key] = str(token)
+            state.redactor = state.redactor.adding(str(token))
             yield CredentialObtained(frame.workflow_id, step.step_id, str(token))
         auth = apply_auth(choice, plan.source.schemes, state.options.settings.credentials, state.tokens)
     for missing in auth.missing:

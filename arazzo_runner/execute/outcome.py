@@ -10,13 +10,14 @@ from typing import Any
 
 from arazzo_runner.criteria import Criterion
 from arazzo_runner.errors import ArazzoError
-from arazzo_runner.events import CriterionEvaluated, StepResult
+from arazzo_runner.events import CriterionEvaluated, RequestInfo, RunResult, StepResult
 from arazzo_runner.execute.commands import Execution
 from arazzo_runner.execute.operation import describe
 from arazzo_runner.execute.state import Attempt, Frame, RunState
 from arazzo_runner.expressions import MISSING, ExpressionContext
 from arazzo_runner.plan import StepPlan
 from arazzo_runner.plan.values import Value
+from arazzo_runner.redaction import Redactor
 
 MAX_BODY_SHOWN = 200
 
@@ -42,8 +43,9 @@ def criteria_pass(state: RunState, frame: Frame, step_id: str, criteria: Sequenc
     return failed is None
 
 
-def criterion_failure(failed: tuple[Criterion, str | None], attempt: Attempt) -> str:
-    """The error of an attempt whose success criterion did not pass: the condition, why, and the response."""
+def criterion_failure(failed: tuple[Criterion, str | None], attempt: Attempt, redact: Redactor) -> str:
+    """The error of an attempt whose success criterion did not pass: the condition, why, and the response
+    (masked before it is cut, so no start of a secret survives the cut)."""
     criterion, error = failed
     text = f"success criterion not met: {criterion.condition}"
     if error:
@@ -52,8 +54,35 @@ def criterion_failure(failed: tuple[Criterion, str | None], attempt: Attempt) ->
     if attempt.status_code is not None and response is not None:
         body = response.body
         shown = body if isinstance(body, str) else json.dumps(body, default=str) if body is not MISSING else ""
+        shown = redact(shown) if redact else shown
         text += f"; HTTP {attempt.status_code}" + (f": {shown[:MAX_BODY_SHOWN]}" if shown else "")
     return text
+
+
+def redact_result(result: RunResult, redact: Redactor) -> RunResult:
+    """``result`` with every secret masked in what it shows of requests and errors (the boundary of the API:
+    outputs are the workflow's own values and stay as they are)."""
+    if not redact:
+        return result
+    chain = [result]
+    while chain[-1].transferred_to is not None:  # iterative: a chain of transfers can be long
+        chain.append(chain[-1].transferred_to)
+    masked: RunResult | None = None
+    for link in reversed(chain):
+        masked = replace(link, steps=tuple(_redact_step(step, redact) for step in link.steps),
+                         error=None if link.error is None else redact(link.error), transferred_to=masked)
+    assert masked is not None
+    return masked
+
+
+def _redact_step(step: StepResult, redact: Redactor) -> StepResult:
+    request = step.request
+    return replace(
+        step,
+        request=None if request is None else RequestInfo(request.method, redact(request.url)),
+        error=None if step.error is None else redact(step.error),
+        warnings=tuple(redact(w) for w in step.warnings),
+        sub_run=None if step.sub_run is None else redact_result(step.sub_run, redact))
 
 
 def evaluate_outputs(outputs: Sequence[tuple[str, Value]], context: ExpressionContext) -> tuple[dict[str, Any],

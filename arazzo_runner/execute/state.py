@@ -24,6 +24,7 @@ from arazzo_runner.expressions import ExpressionContext
 from arazzo_runner.http import AuthChoice, AuthPlan, CredentialStore, apply_auth, choose_requirement
 from arazzo_runner.limits import DEFAULT_LIMITS, Limits
 from arazzo_runner.plan import Plan, RequestPlan, WorkflowPlan
+from arazzo_runner.redaction import Redactor
 from arazzo_runner.resolve import WorkflowKey
 
 DEFAULT_MAX_STEPS = DEFAULT_LIMITS.max_steps
@@ -77,8 +78,10 @@ class RunState:
 
     def __init__(self, plan: Plan, options: RunOptions, top_inputs: Mapping[str, Any],
                  signings: Mapping[RequestPlan, Signing] | None = None, observed: bool = True,
-                 contracts: Mapping[str, Contract] | None = None) -> None:
+                 contracts: Mapping[str, Contract] | None = None, redactor: Redactor | None = None) -> None:
         self.plan = plan
+        self.redactor = Redactor() if redactor is None else redactor
+        """Every secret of the run so far (credentials, fetched tokens, secret inputs), for what it shows."""
         self.contracts = MappingProxyType({}) if contracts is None else contracts
         """openapi-core's view of each description, by URL, in contract mode."""
         self.observed = observed

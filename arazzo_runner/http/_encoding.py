@@ -25,6 +25,12 @@ def quote_strict(text: str) -> str:
     return text if _UNRESERVED.fullmatch(text) else quote(text, safe="")
 
 
+def quote_path_value(text: str) -> str:
+    """:func:`quote_strict` for a path value; ``.`` and ``..`` are encoded too (``%2E``), since as a whole
+    segment they are dot-segments that URL normalization would resolve, moving the request elsewhere."""
+    return text.replace(".", "%2E") if text in (".", "..") else quote_strict(text)
+
+
 def quote_reserved(text: str) -> str:
     """Percent-encode for ``allowReserved: true``: reserved characters and ``%XX`` triples pass through."""
     out: list[str] = []

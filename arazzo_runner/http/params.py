@@ -35,7 +35,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from arazzo_runner.errors import ExecutionError
-from arazzo_runner.http._encoding import is_json_media, quote_reserved, quote_strict
+from arazzo_runner.http._encoding import is_json_media, quote_path_value, quote_reserved, quote_strict
 from arazzo_runner.http.urls import build_url, expand_path, resolve_server_url
 from arazzo_runner.text import to_json, to_text
 
@@ -134,7 +134,7 @@ class _Draft:
 
 
 def _place_path(spec: ParameterSpec, value: Any, draft: _Draft) -> None:
-    draft.path[spec.name] = _render_scalar(spec, value, quote_strict)
+    draft.path[spec.name] = _render_scalar(spec, value, quote_path_value)
 
 
 def _place_header(spec: ParameterSpec, value: Any, draft: _Draft) -> None:

@@ -90,7 +90,7 @@ def parse_document(text: str, url: str, limits: Limits = DEFAULT_LIMITS) -> Sour
         raise LoadError(f"document nests deeper than {limits.max_document_depth} levels", Location(name),
                         rule="malformed-document") from exc
     except Exception as exc:  # ruamel raises several unrelated classes for syntax errors
-        raise yaml_error(exc, name) from exc
+        raise yaml_error(exc, name, text) from exc
     positions: dict[str, tuple[int, int]] = {}
     tree = None if node is None else convert(node, name, positions, limits)
     return SourceDocument(url, tree, text, is_json=as_json, _positions=positions)

@@ -7,6 +7,8 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 from urllib.request import url2pathname
 
+from arazzo_runner.errors import LoadError
+
 
 def to_url(path_or_url: str | os.PathLike[str]) -> str:
     """Return an absolute URL for a filesystem path or URL (``http``, ``https`` and ``file`` are kept)."""
@@ -18,8 +20,17 @@ def to_url(path_or_url: str | os.PathLike[str]) -> str:
 
 
 def resolve_reference(base_url: str, reference: str) -> str:
-    """Resolve a URI-reference against the URL of the referring document (RFC 3986 §5)."""
-    return urljoin(base_url, reference)
+    """Resolve a URI-reference against the URL of the referring document (RFC 3986 §5).
+
+    A reference that is not a URL at all (an unclosed IPv6 bracket, a port that is not a number) is a
+    :class:`LoadError` naming it.
+    """
+    try:
+        resolved = urljoin(base_url, reference)
+        urlparse(resolved).port  # noqa: B018 - reading the port is what validates it
+    except ValueError as exc:
+        raise LoadError(f"malformed URL {reference!r}: {exc}", rule="malformed-url") from None
+    return resolved
 
 
 def url_to_path(url: str) -> Path | None:

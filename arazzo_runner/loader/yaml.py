@@ -244,9 +244,20 @@ def convert(node: Any, name: str, positions: dict[str, tuple[int, int]], limits:
     return _Converter(name, limits).convert(node, positions)
 
 
-def yaml_error(exc: Exception, name: str) -> LoadError:
+def yaml_error(exc: Exception, name: str, text: str = "") -> LoadError:
     """The diagnostic error for a YAML syntax error of ruamel.yaml (which raises several unrelated classes)."""
-    return LoadError(f"malformed YAML: {_yaml_problem(exc)}", _yaml_location(exc, name), rule="malformed-document")
+    location = _yaml_location(exc, name)
+    if location.line is None:  # the reader refuses special characters without a mark: find the first one
+        found = _SPECIAL.search(text)
+        if found is not None:
+            line = text.count("\n", 0, found.start()) + 1
+            location = Location(name, "", line, found.start() - text.rfind("\n", 0, found.start()))
+    return LoadError(f"malformed YAML: {_yaml_problem(exc)}", location, rule="malformed-document")
+
+
+# What YAML's reader refuses: C0 controls but tab, line feed and carriage return; DEL; C1 controls but NEL;
+# surrogates; and the two non-characters U+FFFE/U+FFFF.
+_SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def _yaml_problem(exc: Exception) -> str:

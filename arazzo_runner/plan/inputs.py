@@ -12,7 +12,9 @@ from arazzo_runner.errors import Diagnostic, InputError, InputProblem, LoadError
 from arazzo_runner.model import Workflow
 from arazzo_runner.plan.schemas import SchemaCompiler, SchemaValidator
 from arazzo_runner.pointer import child as child_pointer
+from arazzo_runner.redaction import MASK, Redactor
 from arazzo_runner.sources.refs import DocumentLoader, follow
+from arazzo_runner.text import to_text
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,16 @@ class InputsPlan:
     validator: SchemaValidator | None = None
     problem: Diagnostic | None = None
     """Why the schema cannot be used (a run of this workflow is refused before any request)."""
+    secret: frozenset[str] = frozenset()
+    """Inputs whose schema says ``format: password`` or ``writeOnly: true``: their values are never shown."""
+
+    def secrets(self, inputs: Mapping[str, Any]) -> list[str]:
+        """The values of the secret inputs in ``inputs``, as text, for a redactor."""
+        return [to_text(inputs[name]) for name in self.secret if name in inputs and inputs[name] not in (None, "")]
+
+    def shown(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """``inputs`` as they may be shown: secret ones as ``***``."""
+        return {name: MASK if name in self.secret else value for name, value in inputs.items()}
 
     def prepare(self, supplied: Mapping[str, Any]) -> dict[str, Any]:
         """The inputs a run uses: ``supplied`` plus schema defaults, validated.
@@ -41,10 +53,12 @@ class InputsPlan:
             return inputs
         problems = sorted(self.validator.problems(inputs), key=lambda p: [str(part) for part in p.path])
         if problems:
+            # A schema message quotes the value it refuses: never a password's.
+            redact = Redactor(self.secrets(inputs))
             raise InputError(self.workflow_id, [
                 InputProblem(".".join(str(p) for p in problem.path) or problem.missing or "",
                              "is required but was not supplied" if problem.missing is not None and not problem.path
-                             else problem.message)
+                             else redact(problem.message))
                 for problem in problems])
         return inputs
 
@@ -63,10 +77,13 @@ def plan_inputs(workflow: Workflow, compiler: SchemaCompiler, load: DocumentLoad
         _, resolved = follow(document, schema, load)
         properties = resolved.get("properties") if isinstance(resolved, dict) else None
         defaults: dict[str, Any] = {}
+        secret: set[str] = set()
         for name, spec in (properties or {}).items() if isinstance(properties, dict) else ():
             _, spec = follow(document, spec, load)
             if isinstance(spec, dict) and "default" in spec:
                 defaults[name] = spec["default"]
+            if isinstance(spec, dict) and (spec.get("format") == "password" or spec.get("writeOnly") is True):
+                secret.add(name)
         validator = compiler.validator(document, child_pointer(workflow.pointer, "inputs"))
     except (ResolutionError, LoadError) as exc:
         problem = workflow.diagnostic("inputs", "invalid-inputs-schema",
@@ -74,4 +91,4 @@ def plan_inputs(workflow: Workflow, compiler: SchemaCompiler, load: DocumentLoad
                                       f"{exc.message}")
         return InputsPlan(workflow.workflow_id, problem=problem)
     declared = frozenset(properties) if isinstance(properties, dict) else None
-    return InputsPlan(workflow.workflow_id, declared, MappingProxyType(defaults), validator)
+    return InputsPlan(workflow.workflow_id, declared, MappingProxyType(defaults), validator, secret=frozenset(secret))

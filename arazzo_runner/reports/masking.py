@@ -1,27 +1,23 @@
 """The one way report writers mask: every string that leaves a writer goes through a :class:`Masking`.
 
 It wraps the caller's :class:`~arazzo_runner.redaction.Redactor` (plus the tokens the runs obtained, told by
-:class:`~arazzo_runner.events.CredentialObtained`) and adds what only reports need:
+:class:`~arazzo_runner.events.CredentialObtained`), which masks text in every spelling it knows, and adds what
+only reports need:
 
 * headers that always carry secrets (:data:`ALWAYS_MASKED`) are shown as ``***`` whatever the redactor knows;
-* URLs, and percent-encoded runs anywhere in a text, are masked part by part after decoding, so a secret
-  encoded in a way the redactor did not foresee (``/`` left as is in a query value) is caught too;
-* bodies are masked as bytes before they are decoded or base64-encoded, and again as text; a secret
-  JSON-escaped twice (a JSON document inside a JSON string) is masked too;
-* excerpts are cut only after masking, so no prefix of a secret survives the cut; and where the engine cut
-  a text before anything was masked (a step error's body excerpt), a secret's start left at the cut is
-  masked too.
+* URLs are masked part by part after decoding (userinfo, path segments, query names and values);
+* bodies are masked as bytes before they are decoded or base64-encoded, and again as text;
+* excerpts are cut only after masking, so no prefix of a secret survives the cut.
 """
 
 from __future__ import annotations
 
 import base64
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, unquote_plus, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from arazzo_runner.events import CredentialObtained, HttpMessage
 from arazzo_runner.redaction import MASK, Redactor
@@ -63,35 +59,11 @@ class Masking:
 
     def __init__(self, redact: Redactor, records: Iterable[RunRecord] = ()) -> None:
         obtained = [e.secret for r in records for e in r.events if isinstance(e, CredentialObtained)]
-        known = redact.adding(*obtained)
-        # A JSON document carried in a JSON string escapes a secret twice: the redactor derives one level only.
-        escaped = {json.dumps(form)[1:-1] for form in known.forms} - set(known.forms)
-        self.redact = known.adding(*sorted(escaped))
+        self.redact = redact.adding(*obtained)
 
     def text(self, text: str) -> str:
-        """``text`` with every known secret masked, percent-encoded in any spelling too (see :meth:`encoded`),
-        and any start of one that a cut left behind (see :meth:`cut_secrets`)."""
-        return self.cut_secrets(self.encoded(self.redact(text)))
-
-    def encoded(self, text: str) -> str:
-        """``text`` with every percent-encoded run (a URL, a query, a form) that decodes to a secret masked:
-        the part between ``&``, ``=`` and ``?`` that holds it, or the whole run when the secret spans parts.
-        Encoders differ in what they leave as it is (``/`` in a query, lower-case hex), so the redactor's own
-        encoded forms do not cover them all."""
-        if "%" not in text or not self.redact.forms:
-            return text
-        return _RUN.sub(self._masked_run, text)
-
-    def cut_secrets(self, text: str) -> str:
-        """``text`` with a secret's first characters (four or more) masked where a text ends or an ellipsis
-        follows: the engine cuts some excerpts before anything is masked (a step error's body, a criterion's
-        actual value), and the cut-off start of a secret is no longer a form the redactor knows."""
-        ends = sorted({len(text), *(m.start() for m in _ELLIPSIS.finditer(text))}, reverse=True)
-        for end in ends:
-            size = max((self._cut_size(form, text, end) for form in self.redact.forms), default=0)
-            if size:
-                text = text[: end - size] + MASK + text[end:]
-        return text
+        """``text`` with every known secret masked, in every spelling the redactor catches."""
+        return self.redact(text)
 
     def value(self, value: Any) -> Any:
         """A JSON-like value with every string (keys too) masked; a number that spells a secret is masked."""
@@ -173,35 +145,8 @@ class Masking:
             return text[:limit] + f"... ({body.size} bytes)"
         return text + (f"... ({body.size} bytes)" if body.truncated else "")
 
-    @staticmethod
-    def _cut_size(form: str, text: str, end: int) -> int:
-        """The length of the longest start of ``form`` (shorter than it, at least :data:`MIN_CUT`) that
-        ``text`` has just before ``end``; 0 when there is none."""
-        tail = text[end - MIN_CUT: end] if end >= MIN_CUT else ""
-        if not tail:
-            return 0
-        best, start = 0, form.find(tail)
-        while 0 <= start and start + MIN_CUT < len(form):
-            size = start + MIN_CUT
-            if text.startswith(form[:size], end - size):
-                best = size
-            start = form.find(tail, start + 1)
-        return best
-
-    def _hides(self, raw: str) -> bool:
-        """Whether ``raw``, as it is or percent-decoded (``+`` as a space or as a plus), holds a secret."""
-        return any(self.redact(form) != form for form in {raw, unquote(raw), unquote_plus(raw)})
-
-    def _masked_run(self, match: re.Match[str]) -> str:
-        run = match.group(0)
-        if "%" not in run or not _ESCAPE.search(run) or not self._hides(run):
-            return run
-        parts = _DELIMITERS.split(run)
-        masked = "".join(MASK if index % 2 == 0 and self._hides(part) else part for index, part in enumerate(parts))
-        return masked if masked != run else MASK
-
     def _part(self, raw: str) -> str:
-        return MASK if self._hides(raw) else raw
+        return MASK if self.redact.hides(raw) else raw
 
     def _pair(self, pair: str) -> str:
         name, equals, value = pair.partition("=")
