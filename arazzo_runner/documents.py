@@ -10,7 +10,7 @@ from arazzo_runner.loader import Retriever
 from arazzo_runner.model import ArazzoDocument
 from arazzo_runner.resolve import Resolution, resolve
 from arazzo_runner.sources import Bundle, Workspace
-from arazzo_runner.validate import SUPPORTED_VERSION, validate_resolution
+from arazzo_runner.validate import SUPPORTED_VERSION, strictly, validate_resolution
 
 PathOrUrl = str | os.PathLike[str]
 
@@ -47,11 +47,13 @@ def open_model(document: ArazzoDocument, *, workspace: Workspace, schema_only: b
     return Opened(bundle, resolution, tuple(validate_resolution(resolution)))
 
 
-def validate(path_or_url: PathOrUrl, *, retriever: Retriever | None = None,
-             schema_only: bool = False) -> list[Diagnostic]:
+def validate(path_or_url: PathOrUrl, *, retriever: Retriever | None = None, schema_only: bool = False,
+             strict: bool = False) -> list[Diagnostic]:
     """Every problem of the document at ``path_or_url`` (errors and warnings); ``[]`` when it is clean.
 
-    Raises :class:`LoadError` only when the document itself cannot be read.
+    ``strict`` makes errors of the warnings about what the specification requires but the engine tolerates
+    (an unqualified ``operationId`` among several sources). Raises :class:`LoadError` only when the document
+    itself cannot be read.
     """
     try:
         opened = open_document(path_or_url, workspace=Workspace(retriever), schema_only=schema_only)
@@ -60,7 +62,7 @@ def validate(path_or_url: PathOrUrl, *, retriever: Retriever | None = None,
         if diagnostic is None:
             raise
         return [diagnostic]
-    return list(opened.diagnostics)
+    return strictly(opened.diagnostics) if strict else list(opened.diagnostics)
 
 
 def load(path_or_url: PathOrUrl, *, retriever: Retriever | None = None) -> ArazzoDocument:

@@ -56,16 +56,29 @@ class Hint:
 
 
 @dataclass(frozen=True, slots=True)
+class Fix:
+    """A mechanical correction: at JSON Pointer ``pointer``, the value ``old`` (a string, as written) becomes
+    ``new``. ``certain`` is false when the meaning of the new text is only the likely one."""
+
+    pointer: str
+    old: str
+    new: str
+    certain: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """One problem found in a document, with a stable kebab-case rule id."""
+    """One problem found in a document, with a stable kebab-case rule id, and a :class:`Fix` when one is known."""
 
     severity: Severity
     rule: str
     message: str
     location: Location
+    fix: Fix | None = None
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.severity}: {self.message} [{self.rule}]"
+        suffix = f" (fix: write {self.fix.new!r})" if self.fix is not None else ""
+        return f"{self.location}: {self.severity}: {self.message} [{self.rule}]{suffix}"
 
 
 class ArazzoError(Exception):

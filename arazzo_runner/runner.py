@@ -43,6 +43,7 @@ from arazzo_runner.loader import Retriever
 from arazzo_runner.model import ArazzoDocument
 from arazzo_runner.plan import Plan, RequestPlan, blocking, build_plan, select_workflow
 from arazzo_runner.sources import Workspace
+from arazzo_runner.validate import strictly
 
 __all__ = ["Prepared", "Runner", "arun", "run"]
 
@@ -154,11 +155,12 @@ class Runner:
                 raise
             raise DocumentError([diagnostic]) from exc  # read but unparseable: a problem in the document
         document = opened.bundle.main.document
+        diagnostics = strictly(opened.diagnostics) if self._options.strict else opened.diagnostics
         # Document-level problems first: in a document without a valid structure no workflow can be chosen.
-        _refuse(blocking(opened.diagnostics, [], [document.document.name]))
+        _refuse(blocking(diagnostics, [], [document.document.name]))
         chosen = select_workflow(document, workflow_id)
         plan = build_plan(opened.resolution, (document.url, chosen), workspace.load_referenced)
-        _refuse(blocking(opened.diagnostics, list(plan.workflows.values())))
+        _refuse(blocking(diagnostics, list(plan.workflows.values())))
         _refuse(list(plan.problems))
         unknown = sorted(set(self._options.settings.servers) - plan.sources)
         notice = None

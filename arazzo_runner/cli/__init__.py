@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--schema-only", action="store_true",
                        help="check structure, ids, expressions and local references without loading sources")
+    check.add_argument("--strict", action="store_true",
+                       help="errors, not warnings, for what the specification requires but the engine tolerates")
 
     from arazzo_runner.cli.run import add_run_parser
 
@@ -46,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "validate":
             from arazzo_runner.cli.validate import validate_command
 
-            return validate_command(args.paths, args.format, args.schema_only, sys.stdout)
+            return validate_command(args.paths, args.format, args.schema_only, sys.stdout, args.strict)
         from arazzo_runner.cli.run import run_command
 
         return run_command(args, sys.stdout, sys.stderr)

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from arazzo_runner.cli.report import Report, with_hint
 from arazzo_runner.cli.terminal import printable
+from arazzo_runner.cli.validate import diagnostic_json
 from arazzo_runner.errors import ArazzoError, DocumentError, InputError, UsageError
+from arazzo_runner.limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
     from arazzo_runner.http import CredentialStore
@@ -44,8 +46,15 @@ def add_run_parser(commands: Any) -> None:
     run.add_argument("--auth", action="append", default=[], metavar="SOURCE.SCHEME=VALUE",
                      help="credential for a security scheme (basic: user:password)")
     run.add_argument("--format", choices=("text", "json"), default="text")
-    run.add_argument("--timeout", type=float, default=30.0, metavar="S", help="per-request timeout (seconds)")
+    run.add_argument("--timeout", type=float, default=None, metavar="S",
+                     help="longest one request may take, body included (seconds; default 30)")
+    run.add_argument("--run-timeout", type=float, default=None, metavar="S",
+                     help="longest the whole run may take (seconds; default 600; 0 for none)")
     run.add_argument("--max-steps", type=int, default=None, metavar="N", help="step budget (default 1000)")
+    run.add_argument("--max-response-bytes", type=int, default=None, metavar="N",
+                     help="largest response body read (default 16 MiB)")
+    run.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                     help="any other limit (see the README's table), e.g. max_total_retry_wait=60")
     run.add_argument("--strict", action="store_true",
                      help="fail a step whose response does not match its OpenAPI operation (else a warning)")
     run.add_argument("--contract", action="store_true",
@@ -116,19 +125,19 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # Imported here, not at the top: building the parser for `validate` must not load the HTTP stack.
     from arazzo_runner.runner import Runner
 
+    as_json = args.format == "json"
     try:
         credentials = credentials_from_arguments(args.auth)
     except UsageError as exc:  # its message names the argument by position only, never its value
-        print(f"error: {exc}", file=err)
-        return EXIT_NOT_RUN
-    report = Report(out, err, args.format == "text", credentials.redactor())
+        return _not_run(out, err, as_json, "usage", [f"error: {exc}"], {"message": str(exc)})
+    report = Report(out, err, not as_json, credentials.redactor())
+    redact = report.redact
     try:
         runner = Runner(
             servers=_pairs(args.server, "--server"),
             server_variables=_pairs(args.server_variable, "--server-variable"),
             auth=credentials,
-            timeout=args.timeout,
-            max_steps=args.max_steps,
+            limits=_limits(args),
             strict=args.strict,
             contract=args.contract,
             listeners=[report.on_event],
@@ -136,17 +145,38 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         inputs = parse_inputs(args.inputs or [])
         result = runner.run(args.path, args.workflow, inputs)
     except DocumentError as exc:
-        for diagnostic in exc.diagnostics:
-            print(printable(str(diagnostic)), file=err)
-        print(f"not run: the document has {len(exc.diagnostics)} problem(s)", file=err)
-        return EXIT_NOT_RUN
+        lines = [str(d) for d in exc.diagnostics] + [f"not run: the document has {len(exc.diagnostics)} problem(s)"]
+        return _not_run(out, err, as_json, "document", lines, {"diagnostics": [
+            diagnostic_json(d) for d in exc.diagnostics]})
     except InputError as exc:
-        for problem in exc.problems:
-            print(printable(report.redact(f"input '{problem.name or '(inputs)'}': {problem.message}")), file=err)
-        print(f"not run: invalid inputs for workflow '{exc.workflow_id}'", file=err)
-        return EXIT_NOT_RUN
+        lines = [redact(f"input '{p.name or '(inputs)'}': {p.message}") for p in exc.problems]
+        lines.append(f"not run: invalid inputs for workflow '{exc.workflow_id}'")
+        return _not_run(out, err, as_json, "inputs", lines, {"workflowId": exc.workflow_id, "problems": [
+            {"input": p.name, "message": redact(p.message)} for p in exc.problems]})
     except ArazzoError as exc:
-        print(printable(report.redact(with_hint(f"error: {exc}", exc.hint))), file=err)
-        return EXIT_NOT_RUN
+        message = redact(with_hint(f"error: {exc}", exc.hint))
+        return _not_run(out, err, as_json, "usage", [message], {"message": redact(str(exc))})
     report.finish(result)
     return EXIT_OK if result.succeeded else EXIT_FAILED
+
+
+def _not_run(out: TextIO, err: TextIO, as_json: bool, kind: str, lines: list[str], detail: dict[str, Any]) -> int:
+    """Report a run that could not start: the lines on stderr, and with ``--format json`` one JSON object on
+    stdout, so a script reading stdout always gets a document."""
+    for line in lines:
+        print(printable(line), file=err)
+    if as_json:
+        json.dump({"status": "not-run", "reason": kind, **detail}, out, indent=2)
+        out.write("\n")
+    return EXIT_NOT_RUN
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    """The limits the flags ask for (``--limit NAME=VALUE`` and the dedicated flags)."""
+    try:
+        limits = DEFAULT_LIMITS.parsed(list(args.limit))
+        dedicated = {"request_timeout": args.timeout, "max_steps": args.max_steps, "run_timeout": args.run_timeout,
+                     "max_response_bytes": args.max_response_bytes}
+        return limits.with_values(**{name: value for name, value in dedicated.items() if value is not None})
+    except ValueError as exc:
+        raise UsageError(f"--limit: {exc}") from None

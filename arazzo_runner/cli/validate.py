@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from arazzo_runner.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from arazzo_runner.cli.terminal import printable
 from arazzo_runner.errors import ArazzoError, Diagnostic, LoadError
 
 
-def validate_command(paths: Sequence[str], fmt: str, schema_only: bool, out: TextIO) -> int:
+def validate_command(paths: Sequence[str], fmt: str, schema_only: bool, out: TextIO, strict: bool = False) -> int:
     """Validate each path; print diagnostics; return the exit code."""
     from arazzo_runner.documents import validate
 
     results: list[tuple[str, list[Diagnostic] | None, str | None]] = []
     for path in paths:
         try:
-            results.append((path, validate(path, schema_only=schema_only), None))
+            results.append((path, validate(path, schema_only=schema_only, strict=strict), None))
         except LoadError as exc:
             results.append((path, None, str(exc)))
         except ArazzoError as exc:  # defensive: any engine error is a diagnostic, never a traceback
@@ -50,14 +50,22 @@ def _print_text(results: list[tuple[str, list[Diagnostic] | None, str | None]], 
           f"{warnings} warning{'s' * (warnings != 1)}", file=out)
 
 
+def diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
+    """One diagnostic as ``--format json`` shows it."""
+    location = diagnostic.location
+    entry: dict[str, Any] = {"severity": diagnostic.severity, "rule": diagnostic.rule, "message": diagnostic.message,
+                             "line": location.line, "column": location.column, "pointer": location.pointer,
+                             "file": location.source}
+    if diagnostic.fix is not None:
+        fix = diagnostic.fix
+        entry["fix"] = {"pointer": fix.pointer, "old": fix.old, "new": fix.new, "certain": fix.certain}
+    return entry
+
+
 def _print_json(results: list[tuple[str, list[Diagnostic] | None, str | None]], out: TextIO) -> None:
     files = []
     for path, diagnostics, failure in results:
-        entries = [
-            {"severity": d.severity, "rule": d.rule, "message": d.message, "line": d.location.line,
-             "column": d.location.column, "pointer": d.location.pointer, "file": d.location.source}
-            for d in diagnostics or ()
-        ]
+        entries = [diagnostic_json(d) for d in diagnostics or ()]
         if failure is not None:
             entries.append({"severity": "error", "rule": "unreadable", "message": failure, "line": None,
                             "column": None, "pointer": "", "file": path})

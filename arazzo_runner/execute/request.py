@@ -93,7 +93,10 @@ def server_url(plan: RequestPlan, settings: RequestSettings) -> str:
     if override is not None:
         return override
     servers = plan.operation.servers
-    if not servers:
-        raise ExecutionError(f"{plan.operation} has no servers in its OpenAPI description; give a server URL for "
-                             f"source description '{source.name}'", rule="no-server", hint=Hint("server", source.name))
-    return resolve_server_url(servers[0].url, servers[0].variables, settings.server_variables, base=source.url)
+    # OpenAPI: without `servers`, the one server is "/", relative to where the description was read from.
+    url, variables = (servers[0].url, servers[0].variables) if servers else ("/", {})
+    try:
+        return resolve_server_url(url, variables, settings.server_variables, base=source.url)
+    except ExecutionError as exc:
+        raise ExecutionError(f"{plan.operation}: {exc.message}", rule=exc.rule,
+                             hint=Hint("server", source.name)) from None

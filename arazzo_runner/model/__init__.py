@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
-from arazzo_runner.errors import Diagnostic, Location, Severity
+from arazzo_runner.errors import Diagnostic, Fix, Location, Severity
 from arazzo_runner.loader import SourceDocument
 from arazzo_runner.pointer import child as child_pointer
 from arazzo_runner.text import header_key
@@ -42,10 +42,14 @@ class Node:
         """Location of a field of this object, or of a member below it (``"outputs", "petId"``)."""
         return self.document.location(child_pointer(self.pointer, *names))
 
-    def diagnostic(self, where: Field, rule: str, message: str, severity: Severity = "error") -> Diagnostic:
-        """A problem of this object, located at the field ``where`` (or at the object itself for ``None``)."""
+    def diagnostic(self, where: Field, rule: str, message: str, severity: Severity = "error",
+                   fix: tuple[str, str] | None = None) -> Diagnostic:
+        """A problem of this object, located at the field ``where`` (or at the object itself for ``None``);
+        ``fix`` is ``(old, new)`` text for that field."""
         names = (where,) if isinstance(where, str) else where or ()
-        return Diagnostic(severity, rule, message, self.field_location(*names) if names else self.location)
+        location = self.field_location(*names) if names else self.location
+        found = None if fix is None else Fix(location.pointer, fix[0], fix[1])
+        return Diagnostic(severity, rule, message, location, found)
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,8 @@ class Criterion(Node):
     context: str | None
     type: str
     version: str | None = None
+    type_given: bool = False
+    """Whether the document wrote ``type`` (1.0.1: when it does, ``context`` MUST be given too)."""
 
 
 @dataclass(frozen=True)

@@ -157,7 +157,7 @@ class _Builder:
                 version = _str(kind.get("version"))
                 kind = kind.get("type")
             result.append(Criterion(self.doc, p, _str(data.get("condition")) or "", _str(data.get("context")),
-                                    _str(kind) or "simple", version))
+                                    _str(kind) or "simple", version, "type" in data))
         return tuple(result)
 
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import cast
 
 from arazzo_runner.errors import Location
-from arazzo_runner.http import ParameterSpec
+from arazzo_runner.http import ParameterSpec, media_kind
 from arazzo_runner.http.params import ParameterLocation
 from arazzo_runner.model import Parameter, RequestBody
 from arazzo_runner.plan.responses import ResponseCheck
-from arazzo_runner.plan.values import Constant, Value, compile_value
+from arazzo_runner.plan.values import Constant, Value, compile_payload_text, compile_value
 from arazzo_runner.sources import OpenAPISource, Operation
 
 
@@ -85,5 +85,8 @@ def _parameter(operation: Operation, parameter: Parameter) -> ParameterPlan:
 def _body(operation: Operation, body: RequestBody) -> BodyPlan:
     media = body.content_type or (operation.request_media_types[0] if operation.request_media_types
                                   else "application/json")
-    payload = compile_value(body.payload) if body.has_payload else Constant(None)
+    if isinstance(body.payload, str):
+        payload = compile_payload_text(body.payload, media_kind(media))
+    else:
+        payload = compile_value(body.payload) if body.has_payload else Constant(None)
     return BodyPlan(media, payload, tuple((r.target, compile_value(r.value)) for r in body.replacements))

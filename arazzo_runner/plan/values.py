@@ -13,9 +13,12 @@ value is one, which a payload leaves out when ``omitted`` is given (and is told 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote_plus
+from xml.sax.saxutils import escape as xml_escape
 
 from arazzo_runner import pointer
 from arazzo_runner.errors import ExpressionEvaluationError
@@ -28,6 +31,7 @@ from arazzo_runner.expressions import (
     parse_expression,
     parse_template,
 )
+from arazzo_runner.text import to_text
 
 Omitted = Callable[[str, str], None]
 """Told ``(pointer of the member, expression text)`` for each object member left out of a payload."""
@@ -96,6 +100,78 @@ class Text(Value):
 
     def reads(self, kind: str) -> bool:
         return any(expression.kind == kind for expression in self.template.expressions)
+
+
+@dataclass(frozen=True, slots=True)
+class EscapedText(Value):
+    """A payload written as one string with embedded expressions, whose substituted values are escaped for the
+    payload's media type: JSON string content inside JSON quotes, XML character data, form encoding. Without
+    it, a quote in an input would break a JSON payload written as ``'{"name": "{$inputs.name}"}'``."""
+
+    template: Template
+    escapes: tuple[Callable[[Any], str], ...]
+    """One per embedded expression, in order."""
+
+    def evaluate(self, context: ExpressionContext, omitted: Omitted | None = None, at: Path = ()) -> str:
+        out: list[str] = []
+        index = 0
+        for part in self.template.parts:
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            value = part.evaluate(context)
+            if value is MISSING:
+                raise ExpressionEvaluationError(
+                    f"embedded expression '{{{part}}}' in {str(self.template)!r} has no value")
+            out.append(self.escapes[index](value))
+            index += 1
+        return "".join(out)
+
+    def reads(self, kind: str) -> bool:
+        return any(expression.kind == kind for expression in self.template.expressions)
+
+
+def compile_payload_text(text: str, media_kind: str) -> Value:
+    """A string payload for a body of ``media_kind`` (``json``, ``xml``, ``form`` or other), its embedded
+    values escaped for it."""
+    compiled = compile_value(text)
+    if not isinstance(compiled, Text) or media_kind not in ("json", "xml", "form"):
+        return compiled
+    template = compiled.template
+    if media_kind == "xml":
+        return EscapedText(template, tuple(_xml for _ in template.expressions))
+    if media_kind == "form":
+        return EscapedText(template, tuple(_form for _ in template.expressions))
+    return EscapedText(template, tuple(_json_string if inside else to_text for inside in _in_json_string(template)))
+
+
+def _in_json_string(template: Template) -> list[bool]:
+    """For each embedded expression: does it sit inside a JSON string literal of the surrounding text?"""
+    inside, escaped, found = False, False, []
+    for part in template.parts:
+        if not isinstance(part, str):
+            found.append(inside)
+            continue
+        for char in part:
+            if escaped:
+                escaped = False
+            elif char == "\\" and inside:
+                escaped = True
+            elif char == '"':
+                inside = not inside
+    return found
+
+
+def _json_string(value: Any) -> str:
+    return json.dumps(to_text(value), ensure_ascii=False)[1:-1]
+
+
+def _xml(value: Any) -> str:
+    return xml_escape(to_text(value), {'"': "&quot;", "'": "&apos;"})
+
+
+def _form(value: Any) -> str:
+    return quote_plus(to_text(value))
 
 
 @dataclass(frozen=True, slots=True)

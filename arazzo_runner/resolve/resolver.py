@@ -107,8 +107,9 @@ class _Resolver:
         self.problems: dict[str, list[Diagnostic]] = {}
         self.edges: list[Edge] = []
 
-    def report(self, node: Node, where: Field, rule: str, message: str, severity: str = "error") -> None:
-        diagnostic = node.diagnostic(where, rule, message, "warning" if severity == "warning" else "error")
+    def report(self, node: Node, where: Field, rule: str, message: str, severity: str = "error",
+               fix: tuple[str, str] | None = None) -> None:
+        diagnostic = node.diagnostic(where, rule, message, "warning" if severity == "warning" else "error", fix)
         self.problems.setdefault(node.document.url, []).append(diagnostic)
 
     # --- workflows and steps ----------------------------------------------------------------------------
@@ -164,7 +165,15 @@ class _Resolver:
     def operation(self, bound: BoundDocument, step: Step, field: str) -> Operation | None:
         try:
             if field == "operationId":
-                return targets.operation_by_id(self.bundle, bound, step.operation_id or "")
+                written = step.operation_id or ""
+                found = targets.operation_by_id(self.bundle, bound, written)
+                if len(bound.openapi) > 1 and not written.startswith(targets.SOURCE_PREFIX):
+                    qualified = f"{targets.SOURCE_PREFIX}{found.source_name}.{written}"
+                    self.report(step, field, "unqualified-operation-id",
+                                f"step '{step.step_id}': operationId '{written}' is not qualified although the "
+                                f"document has {len(bound.openapi)} OpenAPI source descriptions (Arazzo 1.0.1: it "
+                                f"MUST be); it was found in '{found.source_name}'", "warning", (written, qualified))
+                return found
             return targets.operation_by_path(self.bundle, bound, step.operation_path or "")
         except ResolutionError as exc:
             if exc.rule != "source-unavailable":  # reported once, at the source description

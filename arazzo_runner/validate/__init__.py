@@ -12,6 +12,8 @@ tolerant model, so a document with schema errors still gets its semantic problem
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import replace
 
 from arazzo_runner.errors import Diagnostic
 from arazzo_runner.resolve import Resolution, WorkflowKey
@@ -20,8 +22,15 @@ from arazzo_runner.validate.rules import document_rules
 from arazzo_runner.validate.schema import schema_diagnostics
 
 SUPPORTED_VERSION = re.compile(r"^1\.0\.\d+(-.+)?$")
+STRICT_RULES = frozenset({"unqualified-operation-id"})
+"""Warnings about what the specification requires but this engine tolerates; errors under ``strict``."""
 
-__all__ = ["SUPPORTED_VERSION", "validate_resolution"]
+__all__ = ["STRICT_RULES", "SUPPORTED_VERSION", "strictly", "validate_resolution"]
+
+
+def strictly(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """``diagnostics`` with the tolerated deviations (:data:`STRICT_RULES`) promoted to errors."""
+    return [replace(d, severity="error") if d.rule in STRICT_RULES else d for d in diagnostics]
 
 
 def validate_resolution(resolution: Resolution) -> list[Diagnostic]:

@@ -7,6 +7,7 @@ and an output it declares, and ``$sourceDescriptions.<name>`` a declared source.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 
 from arazzo_runner.errors import Diagnostic, ExpressionSyntaxError
@@ -14,6 +15,8 @@ from arazzo_runner.expressions import RuntimeExpression, parse_condition, parse_
 from arazzo_runner.model import ArazzoDocument, Criterion, Field, Node, Step, Workflow
 
 CRITERION_TYPES = {"simple", "regex", "jsonpath", "xpath"}
+_LOOKS_LIKE_EXPRESSION = re.compile(
+    r"^\$(url|method|statusCode|request|response|inputs|outputs|steps|workflows|sourceDescriptions|components)\b")
 
 
 class ExpressionRules:
@@ -31,9 +34,11 @@ class ExpressionRules:
             if criterion.context is not None:
                 yield from self._expression(criterion, "context", criterion.context, "criterion context")
                 yield from self._references(criterion, "context", criterion.context, workflow, step)
-            elif criterion.type != "simple":
-                yield criterion.diagnostic("condition", "criterion-context-required",
-                                           f"a {criterion.type} criterion needs a 'context' expression")
+            elif criterion.type != "simple" or criterion.type_given:
+                # 1.0.1: "If type is specified, then the context MUST be provided" (type: simple included).
+                yield criterion.diagnostic("type" if criterion.type_given else "condition",
+                                           "criterion-context-required",
+                                           f"a criterion with a type ({criterion.type}) needs a 'context' expression")
             if criterion.type == "simple":
                 try:
                     condition = parse_condition(criterion.condition)
@@ -57,7 +62,8 @@ class ExpressionRules:
 
     def value(self, node: Node, field: Field, value: object, workflow: Workflow | None = None,
               step: Step | None = None) -> Iterator[Diagnostic]:
-        """The expressions of a parameter value, payload or replacement value refer to what exists."""
+        """The expressions of a parameter value, payload or replacement value refer to what exists, and a
+        string that looks like an expression but is not one is pointed out (it would be sent as text)."""
         pending = [value]
         while pending:  # iterative: a deeply nested payload must not exhaust the stack
             item = pending.pop()
@@ -66,7 +72,18 @@ class ExpressionRules:
             elif isinstance(item, list):
                 pending.extend(reversed(item))
             elif isinstance(item, str):
+                yield from self._suspicious(node, field, item)
                 yield from self._references(node, field, item, workflow, step)
+
+    def _suspicious(self, node: Node, field: Field, text: str) -> Iterator[Diagnostic]:
+        if not _LOOKS_LIKE_EXPRESSION.match(text):
+            return
+        try:
+            parse_expression(text)
+        except ExpressionSyntaxError as exc:
+            yield node.diagnostic(field, "suspicious-expression",
+                                  f"'{text}' looks like a runtime expression but is not one ({exc.reason} at "
+                                  f"column {exc.column + 1}): it is sent as literal text", "warning")
 
     def _expression(self, node: Node, field: Field, text: str, what: str) -> Iterator[Diagnostic]:
         try:

@@ -7,10 +7,13 @@ effective parameter and action lists, so nothing is resolved twice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
+from urllib.parse import unquote
 
-from arazzo_runner.errors import Diagnostic
+from arazzo_runner import pointer
+from arazzo_runner.errors import Diagnostic, ResolutionError
 from arazzo_runner.model import Action, ArazzoDocument, Node, Parameter, Step, Workflow
 from arazzo_runner.resolve import ResolvedAction, ResolvedStep, ResolvedWorkflow
 from arazzo_runner.validate.expressions import ExpressionRules
@@ -61,9 +64,51 @@ def action_shape(action: Action) -> Iterator[Diagnostic]:
                                 f"end action '{action.name}' takes no stepId or workflowId", "warning")
 
 
+OUTPUT_NAME = re.compile(r"^[a-zA-Z0-9.\-_]+$")
+
+
+def output_names(node: Step | Workflow) -> Iterator[Diagnostic]:
+    """Output names must match ``^[a-zA-Z0-9.-_]+$`` (the specification's Outputs rule)."""
+    for name in node.outputs:
+        if not OUTPUT_NAME.match(name):
+            yield node.diagnostic(("outputs", name), "invalid-output-name",
+                                  f"output name {name!r} may only use letters, digits, '.', '-' and '_'")
+
+
+def inputs_schema_references(workflow: Workflow) -> Iterator[Diagnostic]:
+    """An inputs schema may reference only its own document (``#/components/inputs/...``), and must resolve."""
+    pending: list[tuple[str, Any]] = [("inputs", workflow.inputs)]
+    data = workflow.document.data
+    while pending:  # iterative: schemas nest as deep as the document does
+        at, node = pending.pop()
+        if isinstance(node, dict):
+            reference = node.get("$ref")
+            if isinstance(reference, str):
+                yield from _inputs_reference(workflow, at, reference, data)
+            pending.extend((f"{at}/{pointer.escape(str(key))}", value) for key, value in node.items())
+        elif isinstance(node, list):
+            pending.extend((f"{at}/{index}", value) for index, value in enumerate(node))
+
+
+def _inputs_reference(workflow: Workflow, at: str, reference: str, data: Any) -> Iterator[Diagnostic]:
+    field = tuple(pointer.unescape(part) for part in at.split("/"))
+    if not reference.startswith("#"):
+        yield workflow.diagnostic((*field, "$ref"), "invalid-inputs-schema",
+                                  f"inputs schema reference {reference!r} leaves the document; reference "
+                                  "'#/components/inputs/<name>' instead")
+        return
+    try:
+        pointer.get(data, unquote(reference[1:]), reference)
+    except ResolutionError as exc:
+        yield workflow.diagnostic((*field, "$ref"), "invalid-inputs-schema",
+                                  f"inputs schema reference {reference!r} does not resolve: {exc.message}")
+
+
 def _workflow(resolved: ResolvedWorkflow, expressions: ExpressionRules) -> Iterator[Diagnostic]:
     workflow = resolved.workflow
     yield from duplicates(workflow.steps, lambda s: s.step_id, "stepId", "duplicate-step-id", "stepId")
+    yield from output_names(workflow)
+    yield from inputs_schema_references(workflow)
     yield from _parameter_duplicates(resolved.parameters)
     yield from _action_list(workflow, resolved.success_actions, expressions)
     yield from _action_list(workflow, resolved.failure_actions, expressions)
@@ -75,6 +120,7 @@ def _workflow(resolved: ResolvedWorkflow, expressions: ExpressionRules) -> Itera
 
 def _step(workflow: Workflow, resolved: ResolvedStep, expressions: ExpressionRules) -> Iterator[Diagnostic]:
     step: Step = resolved.step
+    yield from output_names(step)
     yield from _parameter_duplicates(resolved.own_parameters)
     operation_step = step.workflow_id is None and (step.operation_id is not None or step.operation_path is not None)
     if operation_step:

@@ -118,8 +118,8 @@ def test_inputs_plan_applies_defaults_and_reports_every_violation_by_name() -> N
 
 
 def test_an_inputs_schema_that_cannot_be_compiled_is_a_located_problem_of_the_plan() -> None:
-    built = plan([{"stepId": "a", "operationId": "list"}],
-                 inputs={"$ref": "#/components/inputs/missing"})
+    built = plan_of(documents([{"stepId": "a", "operationId": "list"}], PATHS,
+                              inputs={"$ref": "#/components/inputs/missing"}), valid=False)
 
     problem = built.main.inputs.problem
     assert problem is not None and problem.rule == "invalid-inputs-schema"

@@ -168,11 +168,25 @@ def test_stricter_criterion_catches_the_rejected_event(standin: Standin, tmp_pat
     assert "$response.body#/status == 1" in (result.error or "")
 
 
-def test_seed_workflows_validate_without_problems(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["validate", str(TRACK), str(IDENTITY)])
+def test_seed_workflows_validate_with_only_the_unqualified_operation_id_warnings(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["validate", "--format", "json", str(TRACK), str(IDENTITY)])
 
     assert code == 0
-    assert capsys.readouterr().out.strip() == "2 files checked: 0 errors, 0 warnings"
+    files = json.loads(capsys.readouterr().out)["files"]
+    found = [(d["rule"], d["severity"], d["fix"]["new"]) for f in files for d in f["diagnostics"]]
+    assert found == [("unqualified-operation-id", "warning", "$sourceDescriptions.ingestionApi.trackEvent"),
+                     ("unqualified-operation-id", "warning", "$sourceDescriptions.queryApi.querySegmentation"),
+                     ("unqualified-operation-id", "warning", "$sourceDescriptions.identityApi.createIdentity"),
+                     ("unqualified-operation-id", "warning", "$sourceDescriptions.ingestionApi.trackEvent"),
+                     ("unqualified-operation-id", "warning", "$sourceDescriptions.queryApi.querySegmentation")]
+
+
+def test_seed_workflows_are_refused_under_strict_validation(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["validate", "--strict", str(TRACK)])
+
+    assert code == 1
+    assert capsys.readouterr().out.strip().endswith("1 file checked: 2 errors, 0 warnings")
 
 
 def test_demo_script_runs_both_workflows_and_prints_their_outputs() -> None:

@@ -69,7 +69,20 @@ CASES = [
                       - condition: ^200$
                         type: regex
             """),
-        "criterion-context-required", "a regex criterion needs a 'context' expression", 14, 13,
+        "criterion-context-required", "a criterion with a type (regex) needs a 'context' expression", 15, 13,
+    ),
+    Broken(
+        "simple-criterion-with-a-written-type-and-no-context",
+        arazzo("""            workflows:
+              - workflowId: main
+                steps:
+                  - stepId: list
+                    operationId: listPets
+                    successCriteria:
+                      - condition: $statusCode == 200
+                        type: simple
+            """),
+        "criterion-context-required", "a criterion with a type (simple) needs a 'context' expression", 15, 13,
     ),
     Broken(
         "reference-to-an-unknown-step",

@@ -117,16 +117,6 @@ CLEAN = {
               in: query
               value: 10
         """),
-    "simple-criterion-with-explicit-type-needs-no-context": arazzo("""\
-        workflows:
-          - workflowId: main
-            steps:
-              - stepId: list
-                operationId: listPets
-                successCriteria:
-                  - condition: $statusCode == 200
-                    type: simple
-        """),
     "jsonpath-criterion-with-an-expression-type-object": arazzo("""\
         workflows:
           - workflowId: main
