@@ -71,12 +71,39 @@ ACTIONS: Mapping[str, Callable[[ActionPlan], Decision] | None] = MappingProxyTyp
 """Action ``type`` -> where the loop goes next, keyed by the specification's own words."""
 
 
+@dataclass(frozen=True)
+class _Transfer:
+    """A ``goto`` to a workflow: the workflow that took it has ended, and control passes on (one way)."""
+
+    target: WorkflowKey
+    inputs: Mapping[str, Any]
+
+
 def execute_workflow(state: RunState, plan: WorkflowPlan, inputs: Mapping[str, Any], depth: int = 0,
                      notice: str | None = None) -> Execution:
     """Run one workflow to its end; returns a :class:`RunResult` (``yield from`` it).
 
+    A ``goto`` to a workflow is a one-way transfer: the workflow that takes it leaves the call stack before the
+    target starts, so a workflow may transfer to itself, or two to each other, until a condition ends it (the
+    step budget bounds such loops). The result is the chain: each link's ``transferred_to`` is the next.
     ``notice`` is a warning about the run as a whole, told right after the workflow starts.
     """
+    links: list[RunResult] = []
+    while True:  # a loop, not recursion: a chain of transfers is bounded by the step budget only
+        result, transfer = yield from _one_workflow(state, plan, inputs, depth, notice)
+        links.append(result)
+        if transfer is None:
+            break
+        plan, inputs, notice = state.plan.workflows[transfer.target], transfer.inputs, None
+    chained = links[-1]
+    for link in reversed(links[:-1]):
+        chained = replace(link, transferred_to=chained)
+    return chained
+
+
+def _one_workflow(state: RunState, plan: WorkflowPlan, inputs: Mapping[str, Any], depth: int,
+                  notice: str | None) -> Execution:
+    """Run one workflow; returns (its result, the transfer it ends with or ``None``)."""
     key = plan.key
     if key in state.stack:
         chain = " -> ".join(k[1] for k in (*state.stack[state.stack.index(key):], key))
@@ -98,12 +125,13 @@ def execute_workflow(state: RunState, plan: WorkflowPlan, inputs: Mapping[str, A
                 message = f"prerequisite workflow '{prerequisite.workflow_id}' {prerequisite.settled_status}"
                 result = RunResult(plan.workflow_id, "failed", {}, (), message, _ms(state, started))
                 yield WorkflowFinished(plan.workflow_id, result)
-                return result
+                return result, None
         state.record(key, inputs, {})
-        result = yield from _steps(state, Frame(plan, inputs), depth, started)
+        frame = Frame(plan, inputs)
+        result, transfer = yield from _steps(state, frame, depth, started)
         state.record(key, inputs, result.outputs)
         yield WorkflowFinished(plan.workflow_id, result)
-        return result
+        return result, transfer
     finally:
         state.stack.pop()
 
@@ -129,18 +157,16 @@ def _steps(state: RunState, frame: Frame, depth: int, started: float) -> Executi
             status, failed_step = "failed", step.step_id
             error = f"step '{failed_step}' failed: {attempt.error or 'success criteria not met'}"
             break
-        else:  # transfer
+        else:  # transfer: this workflow ends here, the target takes over (see execute_workflow)
             assert decision.workflow is not None
             target = state.plan.workflows[decision.workflow]
-            transferred = yield from execute_workflow(state, target, _inputs_for(state, target, frame.inputs),
-                                                      depth + 1)
-            return RunResult(frame.workflow_id, "transferred", {}, tuple(frame.results), None, _ms(state, started),
-                             transferred_to=transferred)
+            result = RunResult(frame.workflow_id, "transferred", {}, tuple(frame.results), None, _ms(state, started))
+            return result, _Transfer(target.key, _inputs_for(state, target, frame.inputs))
     outputs, warnings = evaluate_outputs(plan.outputs, frame.context(state))
     for message in warnings:
         yield RunWarning(frame.workflow_id, "", message)
     return RunResult(frame.workflow_id, status, MappingProxyType(outputs), tuple(frame.results), error,
-                     _ms(state, started), failed_step=failed_step)
+                     _ms(state, started), failed_step=failed_step), None
 
 
 def _run_step(state: RunState, frame: Frame, step: StepPlan, depth: int) -> Execution:

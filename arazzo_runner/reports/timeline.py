@@ -158,8 +158,6 @@ class WorkflowRun:
         action = last.action if isinstance(last, Execution) else None
         if opened is not None:
             run = opened.sub = WorkflowRun(event.workflow_id, "sub", event.depth, event.inputs)
-        elif action is not None and action.type == "goto":
-            run = self.transfer = WorkflowRun(event.workflow_id, "transfer", event.depth, event.inputs)
         else:
             role: Role = "retry" if action is not None and action.type == "retry" else "prerequisite"
             run = WorkflowRun(event.workflow_id, role, event.depth, event.inputs)
@@ -210,9 +208,13 @@ def timeline(record: RunRecord) -> WorkflowRun:
 def _build(events: Iterable[Event]) -> WorkflowRun | None:
     root: WorkflowRun | None = None
     stack: list[WorkflowRun] = []
+    handing_over: WorkflowRun | None = None  # a run that ended with a transfer: the next start is its target
     for event in events:
         if isinstance(event, WorkflowStarted):
-            if not stack:
+            if handing_over is not None:
+                run = handing_over.transfer = WorkflowRun(event.workflow_id, "transfer", event.depth, event.inputs)
+                handing_over = None
+            elif not stack:
                 if root is not None:
                     continue  # a second top-level run in one record: the recorder was shared; keep the first
                 run = root = WorkflowRun(event.workflow_id, "main", event.depth, event.inputs)
@@ -224,6 +226,8 @@ def _build(events: Iterable[Event]) -> WorkflowRun | None:
                 finished = stack.pop()
                 if finished.workflow_id == event.workflow_id:
                     finished.result = event.result
+                    if event.result is not None and event.result.status == "transferred":
+                        handing_over = finished
                     break
         elif stack:
             stack[-1]._take(event)

@@ -290,13 +290,12 @@ CASES: tuple[Case, ...] = (
       options={"max_depth": 1}),
     C(COMPOSITION, "deepOne", "nesting up to the depth limit is allowed", ("completed", 1), "succeeded", 1,
       options={"max_depth": 2}),
-    C(COMPOSITION, "gotoSelf", "a self-transfer is a cycle", NONE,
-      Stopped("workflow cycle at run time: gotoSelf -> gotoSelf"), 1),
-    C(COMPOSITION, "gotoCycleA", "an indirect cycle through transfers", NONE,
-      Stopped("workflow cycle at run time: gotoCycleA -> gotoCycleB -> gotoCycleA"), 2),
-    C(COMPOSITION, "gotoDeepOne", "acyclic transfer chains are bounded by the depth limit", NONE,
-      Stopped("workflows nest deeper than 1 levels at 'gotoDeepThree'"), 2, variant="depth-limit",
-      options={"max_depth": 1}),
+    C(COMPOSITION, "gotoSelf", "a self-transfer loops until the step budget ends it", NONE,
+      Stopped("step budget of 5 exhausted at step 'again'"), 5, options={"max_steps": 5}),
+    C(COMPOSITION, "gotoCycleA", "two workflows transferring to each other loop until the step budget", NONE,
+      Stopped("step budget of 4 exhausted at step"), 4, options={"max_steps": 4}),
+    C(COMPOSITION, "gotoDeepOne", "a transfer chain does not nest, so the depth limit does not apply",
+      NONE, "transferred", 3, variant="depth-limit", settled="succeeded", options={"max_depth": 1}),
     C(COMPOSITION, "dependent", "prerequisites run first, in order; their outputs are in $workflows",
       ("completed", 3), "succeeded", 3, outputs={"own": 200, "fromSetupA": 200},
       sent=("GET /store/inventory", "GET /pet/findByStatus?status=available", "GET /pet/7"),
@@ -417,6 +416,10 @@ DEVIATIONS: dict[str, str] = {
     "rootSkipsOwnDeps": "no option to skip prerequisites, so the top workflow's setupA runs as well",
     "linear[signal-in-options]": "no options bag or AbortSignal: run() rejects the keyword; cancel by raising "
                                  "from a listener or sleep (the aborted-* rows)",
+    "gotoSelf": "a goto to a workflow is a one-way transfer ('transfer control'): the caller leaves the stack, "
+                "so the step budget, not a cycle check, ends a self-transfer loop",
+    "gotoCycleA": "one-way transfers (see gotoSelf): A -> B -> A ... is a loop the step budget ends",
+    "gotoDeepOne[depth-limit]": "one-way transfers (see gotoSelf) replace the workflow instead of nesting it",
     "retriesChildStableInputs": "a retry re-executes the step, re-evaluating its parameters, so the second "
                                 "attempt sees the first run's outputs (the rule repairFeedsSubWorkflowStep needs)",
 }
@@ -464,6 +467,7 @@ class Observed:
     error: BaseException | None = None
     sleeps: list[float] = field(default_factory=list)
     started: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    workflows: int = 0
     transport: CountingTransport | None = None
 
 
@@ -477,8 +481,10 @@ def run_case(case: Case, stub: StubServer) -> Observed:
             raise RunAborted("aborted while waiting to retry")
 
     def listen(event: Event) -> None:
-        if isinstance(event, WorkflowStarted) and event.depth > 0:
-            observed.started.append((event.workflow_id, dict(event.inputs)))
+        if isinstance(event, WorkflowStarted):  # every workflow but the entry: nested ones and transfer targets
+            observed.workflows += 1
+            if observed.workflows > 1:
+                observed.started.append((event.workflow_id, dict(event.inputs)))
         if case.abort is not None and _event_key(event) == case.abort:
             raise RunAborted(f"aborted at {case.abort}")
 
