@@ -71,7 +71,7 @@ def build_request(plan: RequestPlan, parameters: Sequence[tuple[ParameterSpec, A
         url = build_url(url, "", auth.query)
     content: bytes | None = None
     if body is not None and plan.body is not None:
-        content, header = encode_body(body[0], plan.body.media_type)
+        content, header = encode_body(body[0], plan.body.media_type, encoding=plan.body.encoding)
         headers.append(("Content-Type", header))
     if cookies:
         headers.append(("Cookie", format_cookie_header(cookies)))

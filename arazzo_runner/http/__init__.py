@@ -22,7 +22,7 @@ from arazzo_runner.http.auth import (
     credential_env_var,
     plan_auth,
 )
-from arazzo_runner.http.bodies import decode_body, decode_body_with_note, encode_body, media_kind
+from arazzo_runner.http.bodies import PartEncoding, decode_body, decode_body_with_note, encode_body, media_kind
 from arazzo_runner.http.oauth2 import OAuth2TokenCache
 from arazzo_runner.http.params import (
     ParameterSpec,
@@ -39,6 +39,7 @@ __all__ = [
     "CredentialStore",
     "OAuth2TokenCache",
     "ParameterSpec",
+    "PartEncoding",
     "SecurityScheme",
     "SerializedParameters",
     "TokenRequest",

@@ -13,6 +13,10 @@ Encoding, by the media type's essence (parameters such as ``charset`` are kept i
   (``application/octet-stream``, the member name as file name), and an object member (or an object or array
   inside an array member) is an ``application/json`` part. The boundary is added to the Content-Type; a
   string or bytes payload is sent as is when the Content-Type already names its boundary.
+* An OpenAPI Encoding Object for a property (:class:`PartEncoding`) changes how that property is written in
+  either form type: a ``style``/``explode`` serializes it as a query parameter would be (form pairs, or one
+  multipart part per pair); otherwise a ``contentType`` encodes its value in that media type (a part's
+  ``Content-Type``, or the text of a form value). Multipart parts also carry the encoding's headers.
 * ``text/*``: a string in the declared charset (UTF-8 by default); anything else as JSON text.
 * XML (``application/xml``, ``text/xml``, any ``+xml``): a string only; other values are an error.
 * ``application/octet-stream``: ``bytes``, or a string as UTF-8.
@@ -28,18 +32,54 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote_plus, unquote
 
 from arazzo_runner.errors import ExecutionError
 from arazzo_runner.http._encoding import is_json_media, media_essence, media_param
+from arazzo_runner.http.params import serialize_property
 from arazzo_runner.http.replacements import apply_replacements
 from arazzo_runner.text import to_json, to_text
 
-__all__ = ["apply_replacements", "decode_body", "decode_body_with_note", "encode_body", "media_kind"]
+__all__ = ["PartEncoding", "apply_replacements", "decode_body", "decode_body_with_note", "encode_body",
+           "media_kind"]
 
 _Encoder = Callable[[Any, str], tuple[bytes, str]]
+
+
+@dataclass(frozen=True)
+class PartEncoding:
+    """How one property of a form or multipart body is written (an OpenAPI Encoding Object, ready to use).
+
+    ``styled`` says the Encoding Object gave ``style`` or ``explode``: the property is then serialized like a
+    query parameter and ``content_type`` is ignored, as OpenAPI says. ``content_type`` may be a list or a
+    wildcard (``image/png, image/*``): the first concrete type is used. ``headers`` are added to a multipart
+    part (ignored in a urlencoded body, which has no place for them).
+    """
+
+    content_type: str | None = None
+    style: str | None = None
+    explode: bool | None = None
+    allow_reserved: bool = False
+    headers: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def styled(self) -> bool:
+        return self.style is not None or self.explode is not None
+
+    @property
+    def media_type(self) -> str | None:
+        """The first concrete media type of ``content_type`` (``None`` for none, or wildcards only)."""
+        for candidate in (self.content_type or "").split(","):
+            candidate = candidate.strip()
+            if candidate and "*" not in candidate:
+                return candidate
+        return None
+
+
+_PLAIN = PartEncoding()
 
 
 @lru_cache(maxsize=256)
@@ -57,15 +97,19 @@ def media_kind(content_type: str | None) -> str:
     return _EXACT_KINDS.get(essence, "other")
 
 
-def encode_body(payload: Any, content_type: str, *, boundary: str | None = None) -> tuple[bytes, str]:
+def encode_body(payload: Any, content_type: str, *, boundary: str | None = None,
+                encoding: Mapping[str, PartEncoding] | None = None) -> tuple[bytes, str]:
     """Encode a request payload for ``content_type``; return the content and the final Content-Type header.
 
     ``boundary`` fixes the multipart boundary (a boundary already in ``content_type`` wins; otherwise a random
-    one is made). Raises :class:`ExecutionError` when the payload cannot be written in that media type.
+    one is made). ``encoding`` maps property names of a form or multipart payload to their Encoding Object.
+    Raises :class:`ExecutionError` when the payload cannot be written in that media type.
     """
     kind = media_kind(content_type)
     if kind == "multipart":
-        return _encode_multipart(payload, content_type, boundary)
+        return _encode_multipart(payload, content_type, boundary, encoding or {})
+    if kind == "form" and encoding and isinstance(payload, Mapping):
+        return _form_bytes(payload, content_type, encoding), content_type
     return _ENCODERS[kind](payload, content_type)
 
 
@@ -157,17 +201,39 @@ def _json_bytes(payload: Any, content_type: str) -> bytes:
     return to_json(payload).encode("utf-8")
 
 
-def _form_bytes(payload: Any, content_type: str) -> bytes:
+def _form_bytes(payload: Any, content_type: str, encoding: Mapping[str, PartEncoding] | None = None) -> bytes:
     if not isinstance(payload, Mapping):
         raise ExecutionError(
             f"an application/x-www-form-urlencoded body needs an object or a string payload, "
             f"not {type(payload).__name__}"
         )
-    pairs: list[tuple[str, str]] = []
+    charset = _charset(content_type)
+
+    def plus(text: str) -> str:
+        return quote_plus(text, encoding=charset)
+
+    pairs: list[str] = []
     for key, value in payload.items():
-        members = value if isinstance(value, list | tuple) else [value]
-        pairs.extend((str(key), to_text(member)) for member in members)
-    return urlencode(pairs, encoding=_charset(content_type)).encode("ascii")
+        name = str(key)
+        how = (encoding or {}).get(name, _PLAIN)
+        if how.styled:  # already percent-encoded, as a query would have it
+            pairs.extend(f"{n}={v}" for n, v in serialize_property(name, value, how.style, how.explode,
+                                                                   how.allow_reserved))
+        elif how.media_type is not None:
+            pairs.append(f"{plus(name)}={plus(_as_text(value, how.media_type))}")
+        else:
+            members = value if isinstance(value, list | tuple) else [value]
+            pairs.extend(f"{plus(name)}={plus(to_text(member))}" for member in members)
+    return "&".join(pairs).encode("ascii")
+
+
+def _as_text(value: Any, media_type: str) -> str:
+    """A property value written in ``media_type`` as text (for a urlencoded value)."""
+    content, _ = encode_body(value, media_type)
+    try:
+        return content.decode(_charset(media_type))
+    except UnicodeDecodeError as exc:  # a binary value cannot be a form value
+        raise ExecutionError(f"a {media_essence(media_type)} value cannot be written as form text") from exc
 
 
 def _xml_refused(payload: Any, content_type: str) -> bytes:
@@ -182,7 +248,8 @@ def _octet_refused(payload: Any, content_type: str) -> bytes:
     )
 
 
-def _encode_multipart(payload: Any, content_type: str, boundary: str | None) -> tuple[bytes, str]:
+def _encode_multipart(payload: Any, content_type: str, boundary: str | None,
+                      encoding: Mapping[str, PartEncoding]) -> tuple[bytes, str]:
     declared = media_param(content_type, "boundary")
     if isinstance(payload, bytes | bytearray | str):
         if declared is None:
@@ -195,28 +262,46 @@ def _encode_multipart(payload: Any, content_type: str, boundary: str | None) -> 
     marker = declared or boundary or uuid.uuid4().hex
     chunks: list[bytes] = []
     for key, value in payload.items():
-        members = value if isinstance(value, list | tuple) else [value]
-        for member in members:
-            chunks.append(f"--{marker}\r\n".encode("ascii") + _part(str(key), member))
+        name = str(key)
+        how = encoding.get(name, _PLAIN)
+        if how.styled:
+            parts = [(unquote(n), unquote(v), _PLAIN) for n, v in serialize_property(name, value, how.style,
+                                                                                     how.explode)]
+        else:
+            members = value if isinstance(value, list | tuple) else [value]
+            parts = [(name, member, how) for member in members]
+        for part_name, member, part_how in parts:
+            chunks.append(f"--{marker}\r\n".encode("ascii") + _part(part_name, member, part_how, how.headers))
     chunks.append(f"--{marker}--\r\n".encode("ascii"))
     header = content_type if declared else f"{media_essence(content_type)}; boundary={marker}"
     return b"".join(chunks), header
 
 
-def _part(name: str, value: Any) -> bytes:
+def _part(name: str, value: Any, how: PartEncoding, headers: tuple[tuple[str, str], ...]) -> bytes:
     # RFC 7578 section 4.2 / WHATWG: quote, CR and LF in field names are percent-encoded.
     quoted = name.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
     disposition = f'Content-Disposition: form-data; name="{quoted}"'
-    if isinstance(value, bytes | bytearray):
-        head = f'{disposition}; filename="{quoted}"\r\nContent-Type: application/octet-stream\r\n'
-        body = bytes(value)
+    part_type: str | None
+    if how.media_type is not None:
+        body, part_type = encode_body(value, how.media_type)
+    elif isinstance(value, bytes | bytearray):
+        body, part_type = bytes(value), "application/octet-stream"
     elif isinstance(value, Mapping | list | tuple):
-        head = f"{disposition}\r\nContent-Type: application/json\r\n"
-        body = to_json(value).encode("utf-8")
+        body, part_type = to_json(value).encode("utf-8"), "application/json"
     else:
-        head = f"{disposition}\r\n"
-        body = to_text(value).encode("utf-8")
-    return head.encode("utf-8") + b"\r\n" + body + b"\r\n"
+        body, part_type = to_text(value).encode("utf-8"), None
+    if isinstance(value, bytes | bytearray):
+        disposition += f'; filename="{quoted}"'
+    lines = [disposition] if part_type is None else [disposition, f"Content-Type: {part_type}"]
+    lines.extend(_part_header(n, v) for n, v in headers if n.lower() not in ("content-type", "content-disposition"))
+    return "\r\n".join(lines).encode("utf-8") + b"\r\n\r\n" + body + b"\r\n"
+
+
+def _part_header(name: str, value: str) -> str:
+    text = f"{name}: {value}"
+    if any(ch in text for ch in "\r\n\x00"):
+        raise ExecutionError(f"multipart part header '{name}' contains a line break or NUL character")
+    return text
 
 
 _EXACT_KINDS: Mapping[str, str] = {

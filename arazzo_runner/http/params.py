@@ -48,6 +48,7 @@ __all__ = [
     "format_cookie_header",
     "resolve_server_url",
     "serialize_parameters",
+    "serialize_property",
 ]
 
 ParameterLocation = Literal["path", "query", "header", "cookie"]
@@ -118,6 +119,14 @@ def serialize_parameters(values: Sequence[tuple[ParameterSpec, Any]]) -> Seriali
     return SerializedParameters(
         MappingProxyType(draft.path), tuple(draft.query), tuple(draft.headers), tuple(draft.cookies)
     )
+
+
+def serialize_property(name: str, value: Any, style: str | None, explode: bool | None,
+                       allow_reserved: bool = False) -> list[tuple[str, str]]:
+    """A request-body property whose Encoding Object gives a ``style`` or ``explode``, as percent-encoded
+    ``(name, value)`` pairs: OpenAPI serializes it "the same as query parameters, including default values"."""
+    spec = ParameterSpec(name, "query", style, explode, allow_reserved)
+    return _render_pairs(spec, value, quote_reserved if allow_reserved else quote_strict)
 
 
 def format_cookie_header(cookies: Sequence[tuple[str, str]]) -> str:

@@ -7,16 +7,19 @@ Only values are left for run time: :mod:`arazzo_runner.execute.request` evaluate
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import cast
 
 from arazzo_runner.errors import Location
-from arazzo_runner.http import ParameterSpec, media_kind
+from arazzo_runner.http import ParameterSpec, PartEncoding, media_essence, media_kind
 from arazzo_runner.http.params import ParameterLocation
 from arazzo_runner.model import Parameter, RequestBody
 from arazzo_runner.plan.responses import ResponseCheck
 from arazzo_runner.plan.values import Constant, Value, compile_payload_text, compile_value
-from arazzo_runner.sources import OpenAPISource, Operation
+from arazzo_runner.sources import OpenAPISource, Operation, PropertyEncoding
+from arazzo_runner.text import to_text
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,8 @@ class BodyPlan:
     media_type: str
     payload: Value
     replacements: tuple[tuple[str, Value], ...] = ()
+    encoding: Mapping[str, PartEncoding] = field(default_factory=lambda: MappingProxyType({}))
+    """The operation's Encoding Objects for this media type, by property (form and multipart bodies)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,4 +94,24 @@ def _body(operation: Operation, body: RequestBody) -> BodyPlan:
         payload = compile_payload_text(body.payload, media_kind(media))
     else:
         payload = compile_value(body.payload) if body.has_payload else Constant(None)
-    return BodyPlan(media, payload, tuple((r.target, compile_value(r.value)) for r in body.replacements))
+    return BodyPlan(media, payload, tuple((r.target, compile_value(r.value)) for r in body.replacements),
+                    _encoding_for(operation, media))
+
+
+def _encoding_for(operation: Operation, media: str) -> Mapping[str, PartEncoding]:
+    """The Encoding Objects of the request body's media type: the exact key, else the one with the same
+    essence, else a range (``multipart/*``) that covers it."""
+    encodings = operation.request_encodings
+    if not encodings:
+        return MappingProxyType({})
+    essence = media_essence(media)
+    found = encodings.get(media)
+    if found is None:
+        by_essence = {media_essence(key): value for key, value in encodings.items()}
+        found = by_essence.get(essence) or by_essence.get(essence.split("/", 1)[0] + "/*") or by_essence.get("*/*")
+    return MappingProxyType({name: _part(e) for name, e in (found or {}).items()})
+
+
+def _part(encoding: PropertyEncoding) -> PartEncoding:
+    return PartEncoding(encoding.content_type, encoding.style, encoding.explode, encoding.allow_reserved,
+                        tuple((name, to_text(value)) for name, value in encoding.headers))

@@ -13,6 +13,7 @@ from arazzo_runner.sources.openapi import (
     OpenAPISource,
     Operation,
     OperationParameter,
+    PropertyEncoding,
     Server,
     detect_openapi_version,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "OpenAPISource",
     "Operation",
     "OperationParameter",
+    "PropertyEncoding",
     "Server",
     "Workspace",
     "detect_openapi_version",

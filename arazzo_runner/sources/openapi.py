@@ -39,6 +39,22 @@ class OperationParameter:
 
 
 @dataclass(frozen=True)
+class PropertyEncoding:
+    """An OpenAPI Encoding Object of one request-body property, ``$ref``s followed (3.x only).
+
+    ``headers`` holds the part headers the description gives a value for (a header schema's ``const`` or
+    ``default``, else the Header Object's ``example``): a Header Object only describes a header, so one with no
+    value cannot be sent.
+    """
+
+    content_type: str | None = None
+    style: str | None = None
+    explode: bool | None = None
+    allow_reserved: bool = False
+    headers: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
 class Server:
     """An OpenAPI Server Object."""
 
@@ -65,6 +81,9 @@ class Operation:
     """The document that holds the Operation Object (another file when its path item is a ``$ref``)."""
     home_pointer: str = ""
     """The JSON Pointer of the Operation Object in ``home``."""
+    request_encodings: Mapping[str, Mapping[str, PropertyEncoding]] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
+    """The request body's Encoding Objects: media type (as the description writes it) -> property -> encoding."""
 
     def parameter(self, name: str, location: str) -> OperationParameter | None:
         """The declared parameter with this name and ``in`` (header names compare case-insensitively)."""
@@ -167,6 +186,7 @@ def build_openapi_source(name: str, document: SourceDocument, load: DocumentLoad
                 else None,
                 parameters=tuple(p for p in merged.values() if p.location in ("path", "query", "header", "cookie")),
                 request_media_types=_media_types(resolver, item_doc, operation, version, data),
+                request_encodings=_encodings(resolver, item_doc, operation, version),
                 security=root_security if security is None else security,
                 servers=_servers(operation, version) or path_servers or root_servers,
                 raw=operation,
@@ -215,6 +235,47 @@ def _media_types(resolver: _Resolver, document: SourceDocument, operation: dict[
     if isinstance(body, dict) and isinstance(body.get("content"), dict):
         return tuple(body["content"])
     return ()
+
+
+def _encodings(resolver: _Resolver, document: SourceDocument, operation: dict[str, Any],
+               version: str) -> Mapping[str, Mapping[str, PropertyEncoding]]:
+    if version == "2.0":
+        return MappingProxyType({})
+    body_doc, body = resolver.resolve(document, operation.get("requestBody"))
+    content = body.get("content") if isinstance(body, dict) else None
+    found: dict[str, Mapping[str, PropertyEncoding]] = {}
+    for media, media_object in (content if isinstance(content, dict) else {}).items():
+        raw = media_object.get("encoding") if isinstance(media_object, dict) else None
+        if not isinstance(raw, dict):
+            continue
+        properties = {}
+        for name, entry in raw.items():
+            entry_doc, encoding = resolver.resolve(body_doc, entry)
+            if isinstance(encoding, dict):
+                properties[str(name)] = _encoding(resolver, entry_doc, encoding)
+        found[str(media)] = MappingProxyType(properties)
+    return MappingProxyType(found)
+
+
+def _encoding(resolver: _Resolver, document: SourceDocument, raw: dict[str, Any]) -> PropertyEncoding:
+    headers: list[tuple[str, Any]] = []
+    for name, entry in (raw["headers"] if isinstance(raw.get("headers"), dict) else {}).items():
+        _, header = resolver.resolve(document, entry)
+        if not isinstance(header, dict) or header_key(str(name)) == "content-type":
+            continue  # OpenAPI: Content-Type is the encoding's contentType, never a header entry
+        schema = header.get("schema")
+        schema = schema if isinstance(schema, dict) else {}
+        for value_of in (schema.get("const"), schema.get("default"), header.get("example")):
+            if value_of is not None:
+                headers.append((str(name), value_of))
+                break
+    return PropertyEncoding(
+        content_type=raw["contentType"] if isinstance(raw.get("contentType"), str) else None,
+        style=raw["style"] if isinstance(raw.get("style"), str) else None,
+        explode=raw["explode"] if isinstance(raw.get("explode"), bool) else None,
+        allow_reserved=raw.get("allowReserved") is True,
+        headers=tuple(headers),
+    )
 
 
 def _security(raw: Any) -> tuple[Mapping[str, tuple[str, ...]], ...] | None:

@@ -17,6 +17,7 @@ def test_exported_members() -> None:
         "CredentialStore",
         "OAuth2TokenCache",
         "ParameterSpec",
+        "PartEncoding",
         "SecurityScheme",
         "SerializedParameters",
         "TokenRequest",

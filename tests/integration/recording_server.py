@@ -123,6 +123,12 @@ class Received:
                           payload if isinstance(payload, bytes) else b""))
         return parts
 
+    def part_headers(self) -> list[dict[str, str]]:
+        """The headers of each ``multipart/form-data`` part (names lower-cased), in order."""
+        head = f"Content-Type: {self.header('content-type')}\r\n\r\n".encode("ascii")
+        message = BytesParser(policy=HTTP).parsebytes(head + self.body)
+        return [{name.lower(): str(value) for name, value in part.items()} for part in message.iter_parts()]
+
 
 Responder = Reply | Callable[[Received], Reply]
 
