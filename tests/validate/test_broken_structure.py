@@ -125,6 +125,19 @@ CASES = [
         "duplicate-workflow-id", "duplicate workflowId 'main' (first defined at line 9)", 13, 5,
     ),
     Broken(
+        "a-repeated-step-is-reported-at-the-repeat-without-echoing-the-steps",
+        arazzo("""\
+            workflows:
+              - workflowId: main
+                steps:
+                  - stepId: list
+                    operationId: listPets
+                  - stepId: list
+                    operationId: listPets
+            """),
+        "schema-uniqueitems", "item 1 repeats item 0: the items must be unique (at workflows/0/steps/1)", 13, 9,
+    ),
+    Broken(
         "duplicate-step-id",
         arazzo("""\
             workflows:
