@@ -136,6 +136,7 @@ CASES = [
                     operationId: listPets
             """),
         "schema-uniqueitems", "item 1 repeats item 0: the items must be unique (at workflows/0/steps/1)", 13, 9,
+        also=("duplicate-step-id",),
     ),
     Broken(
         "duplicate-step-id",
