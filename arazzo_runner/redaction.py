@@ -19,11 +19,21 @@ import base64
 import json
 import re
 from collections.abc import Iterable
+from itertools import islice
 from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
 MASK = "***"
 MIN_CUT = 4
 """The shortest start of a secret that is masked where a text was cut."""
+
+SECRET_FIELD_SUFFIXES = ("token", "secret", "password", "passwd", "apikey", "privatekey", "sessionid")
+"""Body fields whose values are secrets, matched on the name lower-cased without ``_``/``-`` and by ending
+(``access_token``, ``refreshToken``, ``client_secret``, ``new-password``, ``x_api_key``)."""
+
+MIN_SECRET_FIELD = 3
+"""Shorter values of secret fields are not learned: masking every ``a`` or ``42`` would ruin every output."""
+
+_FIELD_SCAN_NODES = 2_000
 
 _RUN = re.compile(r"[^\s\"'<>\\{}|^`\[\]]+")
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
@@ -69,6 +79,10 @@ class Redactor:
     def __repr__(self) -> str:
         return f"Redactor({len(self._plain)} secret(s))"
 
+    def knows(self, secret: str) -> bool:
+        """Whether ``secret`` is one of the secrets this redactor masks."""
+        return secret in self._plain
+
     def hides(self, raw: str) -> bool:
         """Whether ``raw``, as it is or percent-decoded (``+`` as a space or as a plus), holds a secret."""
         return any(self._plainly(form) != form for form in {raw, unquote(raw), unquote_plus(raw)})
@@ -94,6 +108,58 @@ class Redactor:
             if size:
                 text = text[: end - size] + MASK + text[end:]
         return text
+
+
+class Unmasked(Redactor):
+    """The redactor of ``--no-mask`` / ``Runner(mask=False)``: it learns nothing and masks nothing."""
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    def adding(self, *secrets: str) -> Redactor:
+        return self
+
+    def knows(self, secret: str) -> bool:
+        return True  # nothing to learn, so nothing is announced either
+
+    def __call__(self, text: str) -> str:
+        return text
+
+    def __repr__(self) -> str:
+        return "Unmasked()"
+
+
+def secret_fields(value: object) -> list[str]:
+    """The string values of secret-named fields (:data:`SECRET_FIELD_SUFFIXES`) in a decoded body, looked for
+    in at most a few thousand values so a huge body costs no more than a small one."""
+    found: list[str] = []
+    pending = [value]
+    budget = _FIELD_SCAN_NODES
+    while pending and budget > 0:
+        node = pending.pop()
+        if isinstance(node, dict):
+            for key, item in islice(node.items(), budget):
+                budget -= 1
+                if isinstance(item, str):
+                    if len(item) >= MIN_SECRET_FIELD and _secret_name(key):
+                        found.append(item)
+                elif isinstance(item, dict | list):
+                    pending.append(item)
+        elif isinstance(node, list):
+            for item in islice(node, budget):
+                budget -= 1
+                if isinstance(item, dict | list):
+                    pending.append(item)
+    return found
+
+
+def _secret_name(key: object) -> bool:
+    if not isinstance(key, str):
+        return False
+    name = key.lower().replace("_", "").replace("-", "")
+    return name.endswith(SECRET_FIELD_SUFFIXES)
 
 
 def _cut_size(secret: str, text: str, end: int) -> int:

@@ -42,6 +42,7 @@ from arazzo_runner.limits import DEFAULT_LIMITS, Limits
 from arazzo_runner.loader import Retriever
 from arazzo_runner.model import ArazzoDocument
 from arazzo_runner.plan import Plan, RequestPlan, blocking, build_plan, select_workflow
+from arazzo_runner.redaction import Redactor, Unmasked
 from arazzo_runner.sources import Workspace
 from arazzo_runner.validate import strictly
 
@@ -84,6 +85,9 @@ class Runner:
     ``"error"`` (the default: a typo would otherwise send requests to the API's own servers) refuses the run
     with a :class:`UsageError`; ``"warning"`` reports it and runs; ``"ignore"`` suits one mapping shared by
     the runs of several documents.
+
+    ``mask=False`` turns off masking secrets in results and messages (for debugging a run; every output then
+    shows credentials and tokens as they are).
     """
 
     def __init__(
@@ -109,6 +113,7 @@ class Runner:
         clock: Callable[[], float] = time.perf_counter,
         wall_clock: Callable[[], float] = time.time,
         unknown_servers: Literal["error", "warning", "ignore"] = "error",
+        mask: bool = True,
     ) -> None:
         if unknown_servers not in ("error", "warning", "ignore"):
             raise UsageError(f"unknown_servers must be 'error', 'warning' or 'ignore', not {unknown_servers!r}")
@@ -128,12 +133,18 @@ class Runner:
         self._async_sleep = async_sleep
         self._listeners = tuple(listeners)
         self._prepared: dict[tuple[str, str | None], Prepared] = {}
-        self._redactor = credentials.redactor()
+        self._redactor = credentials.redactor() if mask else Unmasked()
 
     @property
     def credentials(self) -> CredentialStore:
         """The credentials requests are signed with (never printed; see :meth:`CredentialStore.redactor`)."""
         return self._options.settings.credentials
+
+    @property
+    def redactor(self) -> Redactor:
+        """Masks this runner's credentials in any text (a run's own tokens are told by ``CredentialObtained``
+        events); masks nothing when the runner was made with ``mask=False``."""
+        return self._redactor
 
     # --- planning ------------------------------------------------------------------------------------
 
@@ -182,23 +193,25 @@ class Runner:
         return Prepared(plan, notice, MappingProxyType(signings), contracts)
 
     def _drive(self, source: PathOrUrl | ArazzoDocument, workflow_id: str | None,
-               inputs: Mapping[str, Any] | None) -> Drive:
+               inputs: Mapping[str, Any] | None, listeners: Iterable[Listener]) -> Drive:
         prepared = self.prepare(source, workflow_id)
         plan = prepared.plan
         ready = plan.main.inputs.prepare(dict(inputs or {}))
-        state = RunState(plan, self._options, ready, prepared.signings, observed=bool(self._listeners),
+        every = (*self._listeners, *listeners)
+        state = RunState(plan, self._options, ready, prepared.signings, observed=bool(every),
                          contracts=prepared.contracts, redactor=self._redactor)
         drive = Drive(plan.main.workflow_id, execute_workflow(state, plan.main, ready, notice=prepared.notice),
-                      self._listeners)
+                      every)
         drive.finish = lambda result: redact_result(result, state.redactor)
         return drive
 
     # --- running -------------------------------------------------------------------------------------
 
     def run(self, source: PathOrUrl | ArazzoDocument, workflow_id: str | None = None,
-            inputs: Mapping[str, Any] | None = None) -> RunResult:
-        """Run a workflow synchronously and return its result."""
-        drive = self._drive(source, workflow_id, inputs)
+            inputs: Mapping[str, Any] | None = None, *, listeners: Iterable[Listener] = ()) -> RunResult:
+        """Run a workflow synchronously and return its result; ``listeners`` hear this run's events as well as
+        the runner's own (a report recorder per run, so concurrent runs keep their events apart)."""
+        drive = self._drive(source, workflow_id, inputs, listeners)
         client = self._client or httpx.Client(transport=self._transport,  # type: ignore[arg-type]
                                               timeout=self._options.limits.request_timeout, verify=_tls_context())
         try:
@@ -208,9 +221,10 @@ class Runner:
                 client.close()
 
     async def arun(self, source: PathOrUrl | ArazzoDocument, workflow_id: str | None = None,
-                   inputs: Mapping[str, Any] | None = None) -> RunResult:
-        """Run a workflow on ``httpx.AsyncClient`` (ASGI apps in-process through ``httpx.ASGITransport``)."""
-        drive = self._drive(source, workflow_id, inputs)
+                   inputs: Mapping[str, Any] | None = None, *, listeners: Iterable[Listener] = ()) -> RunResult:
+        """Run a workflow on ``httpx.AsyncClient`` (ASGI apps in-process through ``httpx.ASGITransport``);
+        ``listeners`` as for :meth:`run`."""
+        drive = self._drive(source, workflow_id, inputs, listeners)
         client = self._async_client or httpx.AsyncClient(
             transport=self._transport, timeout=self._options.limits.request_timeout,  # type: ignore[arg-type]
             verify=_tls_context())

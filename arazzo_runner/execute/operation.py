@@ -9,7 +9,7 @@ once.
 from __future__ import annotations
 
 import email.utils
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import MappingProxyType
 from typing import Any
 
@@ -30,6 +30,7 @@ from arazzo_runner.execute.state import Attempt, Frame, RunState
 from arazzo_runner.expressions import MISSING, ExpressionContext, RequestData, ResponseData
 from arazzo_runner.http import ParameterSpec, apply_auth, apply_replacements, decode_body_with_note
 from arazzo_runner.plan import RequestPlan, StepPlan
+from arazzo_runner.redaction import MIN_SECRET_FIELD, secret_fields
 
 
 def operation_attempt(state: RunState, frame: Frame, step: StepPlan, base: ExpressionContext,
@@ -49,6 +50,8 @@ def operation_attempt(state: RunState, frame: Frame, step: StepPlan, base: Expre
         attempt.fail(f"cannot build the request: {exc}")
         return attempt
     request = built.request
+    if built.body is not None:
+        yield from _learn(state, frame, step, secret_fields(built.body))
     contract = state.contracts.get(plan.source.url) if state.options.contract else None
     if contract is not None:
         for problem in _guarded(lambda: contract.request_problems(
@@ -73,7 +76,8 @@ def operation_attempt(state: RunState, frame: Frame, step: StepPlan, base: Expre
     if state.observed:
         yield ResponseReceived(frame.workflow_id, step.step_id, answer.status_code,
                                (state.options.clock() - sent_at) * 1000)
-    _received(state, plan, answer, attempt, base, url, request.method, request_data)
+    body = _received(state, plan, answer, attempt, base, url, request.method, request_data)
+    yield from _learn(state, frame, step, [*secret_fields(body), *_cookie_values(answer)])
     if state.observed:
         yield _record(state, frame, step, number, request, answer, sent_on, sent_at, None)
     if contract is not None and attempt.success:
@@ -82,6 +86,25 @@ def operation_attempt(state: RunState, frame: Frame, step: StepPlan, base: Expre
         if problems:
             attempt.fail("response does not match the OpenAPI contract: " + "; ".join(problems))
     return attempt
+
+
+def _learn(state: RunState, frame: Frame, step: StepPlan, secrets: list[str]) -> Iterator[CredentialObtained]:
+    """Mask from now on the secrets a body or a cookie carried, and tell the listeners (reports, the CLI)."""
+    for secret in secrets:
+        if not state.redactor.knows(secret):
+            state.redactor = state.redactor.adding(secret)
+            yield CredentialObtained(frame.workflow_id, step.step_id, secret)
+
+
+def _cookie_values(answer: httpx.Response) -> list[str]:
+    if "set-cookie" not in answer.headers:
+        return []
+    values = []
+    for header in answer.headers.get_list("set-cookie"):
+        value = header.partition(";")[0].partition("=")[2].strip().strip('"')
+        if len(value) >= MIN_SECRET_FIELD:
+            values.append(value)
+    return values
 
 
 def _record(state: RunState, frame: Frame, step: StepPlan, number: int, request: httpx.Request,
@@ -183,7 +206,8 @@ def _build(state: RunState, frame: Frame, step: StepPlan, plan: RequestPlan,
 
 
 def _received(state: RunState, plan: RequestPlan, answer: httpx.Response, attempt: Attempt,
-              base: ExpressionContext, url: str, method: str, request: RequestData) -> None:
+              base: ExpressionContext, url: str, method: str, request: RequestData) -> Any:
+    """Read the response into the attempt's context and check it; returns the decoded body."""
     # httpx's headers already compare names case-insensitively and join repeated fields (RFC 9110 §5.3).
     headers = answer.headers
     content_type = headers.get("content-type")
@@ -195,13 +219,14 @@ def _received(state: RunState, plan: RequestPlan, answer: httpx.Response, attemp
     attempt.status_code = answer.status_code
     attempt.retry_after = retry_after(headers.get("retry-after"), state.options.wall_clock)
     if state.options.contract:
-        return  # openapi-core checks the whole exchange instead
+        return body  # openapi-core checks the whole exchange instead
     problems = plan.responses.check(answer.status_code, content_type, response.body)
     if problems and state.options.strict:
         attempt.fail("response does not match the OpenAPI description: " + "; ".join(problems))
     else:
         for problem in problems:
             attempt.warn(f"response check: {problem}")
+    return body
 
 
 def retry_after(value: str | None, now: Callable[[], float]) -> float | None:

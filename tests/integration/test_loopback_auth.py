@@ -309,3 +309,27 @@ def test_fetched_oauth2_access_token_is_redacted_from_cli_output(docs: Documents
     assert server.to("/items")[0].header("authorization") == "Bearer tok-XYZ-secret"
     assert "tok-XYZ-secret" not in captured.out + captured.err
     assert "Bearer ***" in captured.out
+
+
+def test_a_token_in_a_response_body_is_masked_in_cli_output_but_kept_as_an_output_value(docs: Documents, server: RecordingServer,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    server.reply(Reply(200, {"access_token": "tok-from-body-77", "token_type": "bearer"},
+                       headers={"Set-Cookie": "sid=cookie-val-88; HttpOnly"}), path="/login")
+    server.reply(Reply(401, {"echo": "you sent tok-from-body-77 and cookie-val-88"}), path="/items")
+    paths = {"/login": {"post": operation("login")}, "/items": {"get": operation("list")}}
+    steps = [step("login", "login", outputs={"token": "$response.body#/access_token"}),
+             step("use", "list", parameters=[{"name": "Authorization", "in": "header",
+                                               "value": "Bearer {$steps.login.outputs.token}"}],
+                  successCriteria=[{"condition": "$statusCode == 200"}])]
+    document = docs.flow(paths, steps, outputs={"token": "$steps.login.outputs.token"})
+
+    result = Runner().run(document, WORKFLOW)
+    code = main(["run", str(document), "--workflow", WORKFLOW])
+
+    out, err = capsys.readouterr()
+    assert server.requests[1].header("authorization") == "Bearer tok-from-body-77"
+    assert result.outputs["token"] == "tok-from-body-77"  # the API returns the workflow's values as they are
+    assert "tok-from-body-77" not in (result.error or "")
+    assert code == 1
+    assert "tok-from-body-77" not in out + err
+    assert "cookie-val-88" not in out + err

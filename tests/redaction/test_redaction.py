@@ -8,7 +8,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from arazzo_runner.redaction import Redactor
+from arazzo_runner.redaction import Redactor, secret_fields
 
 SECRET = 'p@ss "w/rd"\\ +1'
 PAIR = f"client-7:{SECRET}"
@@ -48,3 +48,26 @@ def test_adding_returns_a_new_redactor_and_leaves_the_old_one_unchanged() -> Non
 
 def test_repr_shows_no_secret() -> None:
     assert repr(Redactor([PAIR])) == "Redactor(1 secret(s))"
+
+
+SECRET_FIELDS = [
+    pytest.param({"access_token": "tok-1", "token_type": "bearer", "expires_in": 3600}, ["tok-1"], id="oauth-reply"),
+    pytest.param({"data": {"user": {"refreshToken": "rt-2", "name": "Ann"}}}, ["rt-2"], id="nested-camel-case"),
+    pytest.param([{"client_secret": "cs-3"}, {"new-password": "pw-4"}], ["pw-4", "cs-3"], id="in-an-array"),
+    pytest.param({"X_API_KEY": "key-5", "id_token": "jwt-6", "session_id": "sess-7"}, ["key-5", "jwt-6", "sess-7"],
+                 id="upper-and-other-spellings"),
+    pytest.param({"password": "ab", "token": 42, "secret": None}, [], id="short-or-non-text-values-are-not-learned"),
+    pytest.param({"tokenType": "bearer", "passwords_changed": "yes"}, [], id="names-that-only-start-alike"),
+    pytest.param("access_token=abc", [], id="not-a-decoded-object"),
+]
+
+
+@pytest.mark.parametrize(("body", "secrets"), SECRET_FIELDS)
+def test_secret_named_fields_of_a_body_are_found(body: object, secrets: list[str]) -> None:
+    assert sorted(secret_fields(body)) == sorted(secrets)
+
+
+def test_a_huge_body_is_searched_only_so_far() -> None:
+    body = [{"n": i} for i in range(100_000)] + [{"access_token": "far-away"}]
+
+    assert secret_fields(body) == []
