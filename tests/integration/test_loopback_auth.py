@@ -311,8 +311,8 @@ def test_fetched_oauth2_access_token_is_redacted_from_cli_output(docs: Documents
     assert "Bearer ***" in captured.out
 
 
-def test_a_token_in_a_response_body_is_masked_in_cli_output_but_kept_as_an_output_value(docs: Documents, server: RecordingServer,
-                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_token_in_a_response_body_is_masked_in_cli_output_but_kept_as_an_output_value(
+        docs: Documents, server: RecordingServer, capsys: pytest.CaptureFixture[str]) -> None:
     server.reply(Reply(200, {"access_token": "tok-from-body-77", "token_type": "bearer"},
                        headers={"Set-Cookie": "sid=cookie-val-88; HttpOnly"}), path="/login")
     server.reply(Reply(401, {"echo": "you sent tok-from-body-77 and cookie-val-88"}), path="/items")
