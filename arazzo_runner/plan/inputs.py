@@ -30,6 +30,8 @@ class InputsPlan:
     """Why the schema cannot be used (a run of this workflow is refused before any request)."""
     secret: frozenset[str] = frozenset()
     """Inputs whose schema says ``format: password`` or ``writeOnly: true``: their values are never shown."""
+    types: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """The JSON types each declared input's schema names (``type``), for typing text such as CSV cells."""
 
     def secrets(self, inputs: Mapping[str, Any]) -> list[str]:
         """The values of the secret inputs in ``inputs``, as text, for a redactor."""
@@ -78,8 +80,14 @@ def plan_inputs(workflow: Workflow, compiler: SchemaCompiler, load: DocumentLoad
         properties = resolved.get("properties") if isinstance(resolved, dict) else None
         defaults: dict[str, Any] = {}
         secret: set[str] = set()
+        types: dict[str, tuple[str, ...]] = {}
         for name, spec in (properties or {}).items() if isinstance(properties, dict) else ():
             _, spec = follow(document, spec, load)
+            declared_type = spec.get("type") if isinstance(spec, dict) else None
+            if isinstance(declared_type, str):
+                types[name] = (declared_type,)
+            elif isinstance(declared_type, list):
+                types[name] = tuple(t for t in declared_type if isinstance(t, str))
             if isinstance(spec, dict) and "default" in spec:
                 defaults[name] = spec["default"]
             if isinstance(spec, dict) and (spec.get("format") == "password" or spec.get("writeOnly") is True):
@@ -91,4 +99,5 @@ def plan_inputs(workflow: Workflow, compiler: SchemaCompiler, load: DocumentLoad
                                       f"{exc.message}")
         return InputsPlan(workflow.workflow_id, problem=problem)
     declared = frozenset(properties) if isinstance(properties, dict) else None
-    return InputsPlan(workflow.workflow_id, declared, MappingProxyType(defaults), validator, secret=frozenset(secret))
+    return InputsPlan(workflow.workflow_id, declared, MappingProxyType(defaults), validator, secret=frozenset(secret),
+                      types=MappingProxyType(types))

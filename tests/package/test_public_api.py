@@ -14,6 +14,7 @@ PACKAGE = Path(arazzo_runner.__file__).resolve().parent
 LAYERS: list[set[str]] = [
     {"errors"},
     {"text", "pointer", "redaction", "events", "limits", "budget"},
+    {"datasets"},
     {"expressions", "loader", "http"},
     {"criteria_engines"},
     {"criteria", "model"},
