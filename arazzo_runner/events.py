@@ -222,6 +222,14 @@ class ActionTaken(Event):
 
 
 @dataclass(frozen=True)
+class RetryWaiting(Event):
+    """The run waits ``seconds`` before retrying a step (``retryAfter`` or the response's ``Retry-After``)."""
+
+    step_id: str = ""
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
 class RunWarning(Event):
     """Something worth telling that does not stop the run; ``hint`` says what the caller could supply."""
 

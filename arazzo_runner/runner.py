@@ -106,8 +106,8 @@ class Runner:
         max_depth: int | None = None,
         strict: bool = False,
         contract: bool = False,
-        sleep: Callable[[float], None] = time.sleep,
-        async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Callable[[float], None] | None = None,
+        async_sleep: Callable[[float], Awaitable[None]] | None = None,
         listeners: Iterable[Listener] = (),
         environ: Mapping[str, str] | None = None,
         clock: Callable[[], float] = time.perf_counter,
@@ -129,8 +129,9 @@ class Runner:
         shortcuts = {"request_timeout": timeout, "max_steps": max_steps, "max_workflow_depth": max_depth}
         limits = limits.with_values(**{name: value for name, value in shortcuts.items() if value is not None})
         self._options = RunOptions(settings, limits, strict, contract, clock, wall_clock)
-        self._sleep = sleep
-        self._async_sleep = async_sleep
+        # Looked up now, not when this module was imported, so a test can patch time.sleep for a whole CLI run.
+        self._sleep = sleep or time.sleep
+        self._async_sleep = async_sleep or asyncio.sleep
         self._listeners = tuple(listeners)
         self._prepared: dict[tuple[str, str | None], Prepared] = {}
         self._redactor = credentials.redactor() if mask else Unmasked()
@@ -139,6 +140,16 @@ class Runner:
     def credentials(self) -> CredentialStore:
         """The credentials requests are signed with (never printed; see :meth:`CredentialStore.redactor`)."""
         return self._options.settings.credentials
+
+    @property
+    def settings(self) -> RequestSettings:
+        """Where requests go: the server overrides and server variables (credentials are not shown)."""
+        return self._options.settings
+
+    @property
+    def limits(self) -> Limits:
+        """The limits every run of this runner keeps to."""
+        return self._options.limits
 
     @property
     def redactor(self) -> Redactor:

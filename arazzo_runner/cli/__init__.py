@@ -1,9 +1,11 @@
-"""The ``arazzo-runner`` command line: ``validate`` and ``run``.
+"""The ``arazzo-runner`` command line: ``validate``, ``run``, ``list`` and ``show``.
 
 Exit codes (documented in the README):
 
 * ``validate``: 0 every file valid (warnings allowed), 1 a problem was found, 2 usage error or unreadable path;
-* ``run``: 0 the workflow succeeded, 1 it failed, 2 nothing could be run (invalid document or inputs, usage).
+* ``run``: 0 every run succeeded, 1 a run failed (or, among several, could not start), 2 nothing could be run
+  (invalid document or inputs, usage);
+* ``list`` and ``show``: 0 shown, 2 a document could not be read or planned.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 from typing import Any
+
+from arazzo_runner.errors import UsageError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -25,6 +29,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = _Parser(prog="arazzo-runner", description="Validate and run Arazzo 1.0.x workflows.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     check = commands.add_parser("validate", help="validate Arazzo documents and their source descriptions")
@@ -38,7 +43,27 @@ def build_parser() -> argparse.ArgumentParser:
     from arazzo_runner.cli.run import add_run_parser
 
     add_run_parser(commands)
+
+    listing = commands.add_parser("list", help="list the workflows of documents and their inputs")
+    listing.add_argument("paths", nargs="+", metavar="PATH", help="Arazzo documents (paths or URLs)")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+
+    show = commands.add_parser("show", help="show the plan of a workflow: operations, URLs, criteria, actions")
+    show.add_argument("path", metavar="PATH", help="Arazzo document (path or URL)")
+    show.add_argument("--workflow", metavar="ID", help="workflowId (optional when there is only one)")
+    show.add_argument("--server", action="append", default=[], metavar="SOURCE=URL",
+                      help="base URL replacing the servers of a source description")
+    show.add_argument("--format", choices=("text", "json"), default="text")
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("arazzo-runner")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -49,12 +74,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             from arazzo_runner.cli.validate import validate_command
 
             return validate_command(args.paths, args.format, args.schema_only, sys.stdout, args.strict)
+        if args.command == "list":
+            from arazzo_runner.cli.discover import list_command
+
+            return list_command(args.paths, args.format == "json", sys.stdout, sys.stderr)
+        if args.command == "show":
+            return _show(args)
         from arazzo_runner.cli.run import run_command
 
         return run_command(args, sys.stdout, sys.stderr)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except BrokenPipeError:  # output piped into a pager or head that stopped reading
         sys.stderr.close()
         return EXIT_OK
+
+
+def _show(args: argparse.Namespace) -> int:
+    from arazzo_runner.cli.discover import show_command
+    from arazzo_runner.cli.run import server_pairs
+    from arazzo_runner.runner import Runner
+
+    runner = Runner(servers=server_pairs(args.server, "--server"), unknown_servers="warning")
+    return show_command(runner, args.path, args.workflow, args.format == "json", sys.stdout, sys.stderr)

@@ -8,10 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from arazzo_runner.cli.report import Report, with_hint
 from arazzo_runner.cli.terminal import printable
-from arazzo_runner.cli.validate import diagnostic_json
-from arazzo_runner.errors import ArazzoError, DocumentError, InputError, UsageError
+from arazzo_runner.errors import UsageError
 from arazzo_runner.limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
@@ -32,13 +30,20 @@ class _Ordered(argparse.Action):
 
 def add_run_parser(commands: Any) -> None:
     """Register the ``run`` subcommand."""
-    run = commands.add_parser("run", help="run a workflow")
-    run.add_argument("path", metavar="PATH", help="Arazzo document (path or URL)")
-    run.add_argument("--workflow", metavar="ID", help="workflowId to run (optional when there is only one)")
+    run = commands.add_parser("run", help="run workflows")
+    run.add_argument("paths", nargs="+", metavar="PATH", help="Arazzo documents (paths or URLs)")
+    which = run.add_mutually_exclusive_group()
+    which.add_argument("--workflow", metavar="ID", help="workflowId to run (optional when there is only one)")
+    which.add_argument("--all-workflows", action="store_true", help="run every workflow of each document")
     run.add_argument("--inputs", dest="inputs", action=_Ordered, metavar="FILE|JSON",
                      help="inputs as a JSON file or a JSON object")
     run.add_argument("--input", dest="inputs", action=_Ordered, metavar="NAME=VALUE",
                      help="one input; VALUE is parsed as JSON when it parses, else taken as a string")
+    run.add_argument("--inputs-file", metavar="FILE",
+                     help="one run per row of a JSON Lines or CSV file (CSV cells typed by the inputs schema); "
+                          "--inputs/--input values apply to every row, the row winning")
+    run.add_argument("--concurrency", type=int, default=1, metavar="N", help="runs at the same time (default 1)")
+    run.add_argument("--fail-fast", action="store_true", help="start no further run after one fails")
     run.add_argument("--server", action="append", default=[], metavar="SOURCE=URL",
                      help="base URL replacing the servers of a source description")
     run.add_argument("--server-variable", action="append", default=[], metavar="NAME=VALUE",
@@ -46,6 +51,20 @@ def add_run_parser(commands: Any) -> None:
     run.add_argument("--auth", action="append", default=[], metavar="SOURCE.SCHEME=VALUE",
                      help="credential for a security scheme (basic: user:password)")
     run.add_argument("--format", choices=("text", "json"), default="text")
+    run.add_argument("--dry-run", action="store_true",
+                     help="show the requests each step would send, expressions resolved where they can be; "
+                          "send nothing")
+    run.add_argument("--report-junit", metavar="FILE", help="write a JUnit XML report (a testsuite per run)")
+    run.add_argument("--report-json", metavar="FILE", help="write the full result of every run as JSON")
+    run.add_argument("--report-har", metavar="FILE", help="write every exchange as HAR 1.2")
+    run.add_argument("--report-markdown", metavar="FILE",
+                     help="write a Markdown summary with a Mermaid diagram of each run's path "
+                          "(appended to $GITHUB_STEP_SUMMARY as well when that is set)")
+    loud = run.add_mutually_exclusive_group()
+    loud.add_argument("-v", "--verbose", action="store_true", help="show each request and response (masked)")
+    loud.add_argument("-q", "--quiet", action="store_true", help="show only the end: outputs, or the summary")
+    run.add_argument("--no-mask", action="store_true",
+                     help="show secrets as they are (credentials, tokens, passwords) for debugging; a warning says so")
     run.add_argument("--timeout", type=float, default=None, metavar="S",
                      help="longest one request may take, body included (seconds; default 30)")
     run.add_argument("--run-timeout", type=float, default=None, metavar="S",
@@ -110,7 +129,8 @@ def credentials_from_arguments(arguments: Sequence[str]) -> CredentialStore:
     return CredentialStore(explicit)
 
 
-def _pairs(values: Sequence[str], option: str) -> dict[str, str]:
+def server_pairs(values: Sequence[str], option: str) -> dict[str, str]:
+    """``NAME=VALUE`` arguments as a mapping; raises :class:`UsageError` for a malformed one."""
     result = {}
     for value in values:
         key, sep, rest = value.partition("=")
@@ -121,43 +141,34 @@ def _pairs(values: Sequence[str], option: str) -> dict[str, str]:
 
 
 def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Run the workflow the arguments name; print the report; return the exit code."""
+    """Run the workflows the arguments name; print the report; return the exit code."""
     # Imported here, not at the top: building the parser for `validate` must not load the HTTP stack.
+    from arazzo_runner.cli.session import Session
     from arazzo_runner.runner import Runner
 
     as_json = args.format == "json"
     try:
         credentials = credentials_from_arguments(args.auth)
-    except UsageError as exc:  # its message names the argument by position only, never its value
-        return _not_run(out, err, as_json, "usage", [f"error: {exc}"], {"message": str(exc)})
-    report = Report(out, err, not as_json, credentials.redactor())
-    redact = report.redact
-    try:
+        if args.concurrency < 1:
+            raise UsageError(f"--concurrency must be at least 1, got {args.concurrency}")
+        several_documents = len(args.paths) > 1 or args.all_workflows
         runner = Runner(
-            servers=_pairs(args.server, "--server"),
-            server_variables=_pairs(args.server_variable, "--server-variable"),
+            servers=server_pairs(args.server, "--server"),
+            server_variables=server_pairs(args.server_variable, "--server-variable"),
             auth=credentials,
             limits=_limits(args),
             strict=args.strict,
             contract=args.contract,
-            listeners=[report.on_event],
+            # One --server mapping shared by several documents: each uses the sources it has.
+            unknown_servers="warning" if several_documents else "error",
+            mask=not args.no_mask,
         )
         inputs = parse_inputs(args.inputs or [])
-        result = runner.run(args.path, args.workflow, inputs)
-    except DocumentError as exc:
-        lines = [str(d) for d in exc.diagnostics] + [f"not run: the document has {len(exc.diagnostics)} problem(s)"]
-        return _not_run(out, err, as_json, "document", lines, {"diagnostics": [
-            diagnostic_json(d) for d in exc.diagnostics]})
-    except InputError as exc:
-        lines = [redact(f"input '{p.name or '(inputs)'}': {p.message}") for p in exc.problems]
-        lines.append(f"not run: invalid inputs for workflow '{exc.workflow_id}'")
-        return _not_run(out, err, as_json, "inputs", lines, {"workflowId": exc.workflow_id, "problems": [
-            {"input": p.name, "message": redact(p.message)} for p in exc.problems]})
-    except ArazzoError as exc:
-        message = redact(with_hint(f"error: {exc}", exc.hint))
-        return _not_run(out, err, as_json, "usage", [message], {"message": redact(str(exc))})
-    report.finish(result)
-    return EXIT_OK if result.succeeded else EXIT_FAILED
+    except UsageError as exc:  # its message names an --auth argument by position only, never its value
+        return _not_run(out, err, as_json, "usage", [f"error: {exc}"], {"message": str(exc)})
+    if args.no_mask:
+        print("warning: --no-mask: secrets (credentials, tokens, passwords) are shown as they are", file=err)
+    return Session(args, runner, inputs, out, err).run()
 
 
 def _not_run(out: TextIO, err: TextIO, as_json: bool, kind: str, lines: list[str], detail: dict[str, Any]) -> int:

@@ -15,6 +15,7 @@ from typing import Any
 from arazzo_runner.errors import ArazzoError, ExecutionError, InputError
 from arazzo_runner.events import (
     ActionTaken,
+    RetryWaiting,
     RunResult,
     RunStatus,
     RunWarning,
@@ -204,6 +205,8 @@ def _run_step(state: RunState, frame: Frame, step: StepPlan, depth: int) -> Exec
                 yield RunWarning(frame.workflow_id, step.step_id,
                                  f"retry wait of {delay:g} s shortened to {wait:g} s ({shortened})")
             if wait > 0:
+                if state.observed:
+                    yield RetryWaiting(frame.workflow_id, step.step_id, wait)
                 yield Sleep(wait)
         yield from _retry_reference(state, frame, chosen, depth)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import cast
+from typing import Any, cast
 
 from arazzo_runner.errors import Location
 from arazzo_runner.http import ParameterSpec, PartEncoding, media_essence, media_kind
@@ -48,6 +48,8 @@ class BodyPlan:
     replacements: tuple[tuple[str, Value], ...] = ()
     encoding: Mapping[str, PartEncoding] = field(default_factory=lambda: MappingProxyType({}))
     """The operation's Encoding Objects for this media type, by property (form and multipart bodies)."""
+    written: Any = None
+    """The payload as the document writes it (what ``--dry-run`` shows where it cannot be evaluated)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,7 +97,7 @@ def _body(operation: Operation, body: RequestBody) -> BodyPlan:
     else:
         payload = compile_value(body.payload) if body.has_payload else Constant(None)
     return BodyPlan(media, payload, tuple((r.target, compile_value(r.value)) for r in body.replacements),
-                    _encoding_for(operation, media))
+                    _encoding_for(operation, media), body.payload if body.has_payload else None)
 
 
 def _encoding_for(operation: Operation, media: str) -> Mapping[str, PartEncoding]:

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from arazzo_runner.events import CredentialObtained, HttpMessage
-from arazzo_runner.redaction import MASK, Redactor
+from arazzo_runner.redaction import MASK, Redactor, Unmasked
 from arazzo_runner.reports.record import RunRecord
 
 ALWAYS_MASKED = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
@@ -110,7 +110,9 @@ class Masking:
 
     def header(self, name: str, value: str) -> str:
         """A header's value as shown: ``***`` for :data:`ALWAYS_MASKED` names, else masked text."""
-        return MASK if name.lower() in ALWAYS_MASKED else self.text(value)
+        if name.lower() in ALWAYS_MASKED and not isinstance(self.redact, Unmasked):  # Unmasked: --no-mask
+            return MASK
+        return self.text(value)
 
     def headers(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
         """Headers in order, names and values masked."""

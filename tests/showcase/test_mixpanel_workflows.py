@@ -214,3 +214,30 @@ def test_server_for_a_source_the_workflow_does_not_use_is_a_usage_error(
         "error: server URL(s) given for unknown source description(s) identityApi, ingestApi; "
         "the workflow uses: ingestionApi, queryApi")
     assert standin.app.request_count == 0
+
+
+def test_a_hundred_input_rows_at_concurrency_ten_give_a_hundred_runs_one_summary_and_junit_suites(
+        standin: Standin, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import csv
+    import xml.etree.ElementTree as ET
+
+    rows = tmp_path / "rows.csv"
+    with rows.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["distinctId", "projectId"])
+        writer.writerows([f"user-{n}", "123456"] for n in range(100))
+    junit = tmp_path / "junit.xml"
+    inputs = json.dumps(example_inputs(TRACK))
+
+    code = main(["run", str(TRACK), "--inputs", inputs, "--inputs-file", str(rows), "--concurrency", "10",
+                 *standin.cli_servers("ingestionApi", "queryApi"),
+                 "--auth", f"queryApi.serviceAccount={SERVICE_ACCOUNT}", "--report-junit", str(junit)])
+
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
+    assert out.count("summary:") == 1
+    assert out.splitlines()[-1].startswith("100 runs: 100 succeeded in ")
+    suites = ET.parse(junit).getroot().findall("testsuite")
+    assert len(suites) == 100
+    assert {suite.get("failures") for suite in suites} == {"0"}
+    assert standin.app.request_count == 200  # each run: one track, one segmentation
