@@ -15,6 +15,7 @@ from typing import Any
 from arazzo_runner.errors import ArazzoError, ExecutionError, InputError
 from arazzo_runner.events import (
     ActionTaken,
+    CredentialObtained,
     RetryWaiting,
     RunResult,
     RunStatus,
@@ -114,10 +115,12 @@ def _one_workflow(state: RunState, plan: WorkflowPlan, inputs: Mapping[str, Any]
                              f"'{plan.workflow_id}'", rule="depth-limit")
     started = state.options.clock()
     state.stack.append(key)
-    if plan.inputs.secret:
-        state.redactor = state.redactor.adding(*plan.inputs.secrets(inputs))
+    secrets = plan.inputs.secrets(inputs) if plan.inputs.secret else []
+    state.redactor = state.redactor.adding(*secrets)
     try:
         yield WorkflowStarted(plan.workflow_id, MappingProxyType(plan.inputs.shown(inputs)), depth)
+        for secret in secrets:  # password and writeOnly inputs: every listener's output must mask them too
+            yield CredentialObtained(plan.workflow_id, "", secret)
         if notice is not None:
             yield RunWarning(plan.workflow_id, "", notice)
         for prerequisite_key in plan.depends_on:
