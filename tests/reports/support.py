@@ -10,6 +10,7 @@ HAR 1.2 require (see :func:`check_junit` and :func:`check_har`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,6 +117,7 @@ def check_junit(text: str) -> Element:
     cases, a decimal time and a timestamp; test cases with name, classname and time and at most one of
     failure/error/skipped, each with a message and a type; output elements only where they are read."""
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
+    _junit_schema().validate(text)  # raises, naming the element and the rule, when the structure is wrong
     root = fromstring(text.encode("utf-8"))
     assert root.tag == "testsuites"
     assert set(root.attrib) <= _SUITES_ATTRS
@@ -144,6 +146,13 @@ def check_junit(text: str) -> Element:
     for key, count in totals.items():
         assert root.get(key) == str(count), (key, root.get(key), count)
     return root
+
+
+@lru_cache(maxsize=1)
+def _junit_schema() -> Any:
+    import xmlschema
+
+    return xmlschema.XMLSchema(str(Path(__file__).with_name("junit-readers.xsd")))
 
 
 def _check_case(case: Element) -> None:

@@ -190,3 +190,25 @@ def test_characters_xml_cannot_hold_are_removed(api: Api) -> None:
 ])
 def test_the_classname_starts_with_the_documents_stem(document: str, stem: str) -> None:
     assert document_stem(document) == stem
+
+
+SUITE = ('<testsuite name="s" tests="1" failures="0" errors="0" skipped="0" time="0.1" '
+         'timestamp="2026-01-01T00:00:00">{cases}</testsuite>')
+NOT_READABLE = [
+    pytest.param('<testcase name="a" classname="b" time="1"><failure type="x"/></testcase>', id="failure-no-message"),
+    pytest.param('<testcase name="a" time="1"/>', id="case-without-classname"),
+    pytest.param('<testcase name="a" classname="b" time="-1"/>', id="negative-time"),
+    pytest.param('<testcase name="a" classname="b" time="1"><failure message="m" type="t"/><error message="m" '
+                 'type="t"/></testcase>', id="two-outcomes"),
+    pytest.param('<system-out/><testcase name="a" classname="b" time="1"/>', id="output-before-the-cases"),
+]
+
+
+@pytest.mark.parametrize("cases", NOT_READABLE)
+def test_the_reader_schema_refuses_what_ci_readers_cannot_read(cases: str) -> None:
+    import xmlschema
+
+    document = f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>{SUITE.format(cases=cases)}</testsuites>'
+
+    with pytest.raises(xmlschema.XMLSchemaValidationError):
+        check_junit(document)
