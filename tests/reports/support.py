@@ -10,9 +10,9 @@ HAR 1.2 require (see :func:`check_junit` and :func:`check_har`).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, fromstring
