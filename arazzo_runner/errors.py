@@ -58,12 +58,15 @@ class Hint:
 @dataclass(frozen=True, slots=True)
 class Fix:
     """A mechanical correction: at JSON Pointer ``pointer``, the value ``old`` (a string, as written) becomes
-    ``new``. ``certain`` is false when the meaning of the new text is only the likely one."""
+    ``new``; with ``action == "add"`` the member at ``pointer`` is added (``old`` is empty), with ``"remove"`` it is
+    removed (``new`` is empty). ``certain`` is false
+    when the meaning of the new text is only the likely one."""
 
     pointer: str
     old: str
     new: str
     certain: bool = True
+    action: str = "replace"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +80,15 @@ class Diagnostic:
     fix: Fix | None = None
 
     def __str__(self) -> str:
-        suffix = f" (fix: write {self.fix.new!r})" if self.fix is not None else ""
+        fix = self.fix
+        if fix is None:
+            suffix = ""
+        elif fix.action == "remove":
+            suffix = f" (fix: remove {fix.pointer.rsplit('/', 1)[-1]})"
+        elif fix.action == "add":
+            suffix = f" (fix: add {fix.pointer.rsplit('/', 1)[-1].replace('~1', '/').replace('~0', '~')}: {fix.new!r})"
+        else:
+            suffix = f" (fix: write {fix.new!r})"
         return f"{self.location}: {self.severity}: {self.message} [{self.rule}]{suffix}"
 
 

@@ -26,6 +26,13 @@ RunStatus = Literal["succeeded", "failed", "ended", "transferred"]
 StepStatus = Literal["succeeded", "failed"]
 
 
+
+EXPECTED_STATUS = "arazzo_expected_status"
+"""The ``httpx`` request extension naming the status a step's criteria ask for (an ``int``; ``--mock`` answers
+with it)."""
+MOCK_MARK = "arazzo_mock"
+"""The ``httpx`` response extension set to ``True`` on a response ``--mock`` made up."""
+
 @dataclass(frozen=True)
 class RequestInfo:
     """What was sent: method and URL (secrets never included)."""
@@ -50,6 +57,8 @@ class StepResult:
     warnings: tuple[str, ...] = ()
     sub_run: RunResult | None = None
     hint: Hint | None = None
+    mocked: bool = False
+    """The response came from ``--mock`` (the OpenAPI description), not from a server."""
     """What the caller could supply to fix the step's error (a server URL, a credential)."""
 
     def to_json(self) -> dict[str, Any]:
@@ -69,6 +78,8 @@ class StepResult:
             data["warnings"] = list(self.warnings)
         if self.sub_run is not None:
             data["subRun"] = self.sub_run.to_json()
+        if self.mocked:
+            data["mocked"] = True
         return data
 
 

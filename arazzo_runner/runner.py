@@ -37,9 +37,10 @@ from arazzo_runner.execute.state import Signing, signing
 
 if TYPE_CHECKING:
     from arazzo_runner.execute.contract import Contract
+    from arazzo_runner.mock import MockTransport
 from arazzo_runner.http import CredentialStore
 from arazzo_runner.limits import DEFAULT_LIMITS, Limits
-from arazzo_runner.loader import Retriever
+from arazzo_runner.loader import Retriever, SourceDocument
 from arazzo_runner.model import ArazzoDocument
 from arazzo_runner.plan import Plan, RequestPlan, blocking, build_plan, select_workflow
 from arazzo_runner.redaction import Redactor, Unmasked
@@ -54,12 +55,15 @@ class Prepared:
     """A planned workflow: reusable across runs of the same document and workflow."""
 
     plan: Plan
-    notice: str | None = None
-    """A warning every run of this plan repeats (server overrides that name no source it uses)."""
+    notices: tuple[str, ...] = ()
+    """Warnings every run of this plan repeats (server overrides that name no source it uses, the dialect
+    forms ``compat`` read)."""
     signings: Mapping[RequestPlan, Signing] = field(default_factory=lambda: MappingProxyType({}))
     """How each request is signed with the runner's credentials, decided once."""
     contracts: Mapping[str, Contract] = field(default_factory=lambda: MappingProxyType({}))
     """openapi-core's view of each description the run calls (contract mode only)."""
+    mock: MockTransport | None = None
+    """Answers every request of the run in-process from the OpenAPI descriptions (mock mode only)."""
 
     @property
     def sources(self) -> frozenset[str]:
@@ -85,6 +89,15 @@ class Runner:
     ``"error"`` (the default: a typo would otherwise send requests to the API's own servers) refuses the run
     with a :class:`UsageError`; ``"warning"`` reports it and runs; ``"ignore"`` suits one mapping shared by
     the runs of several documents.
+
+    ``compat=True`` runs documents written in the dialects other engines accept (``$response.body.id``,
+    double-quoted condition strings, ``operationPath`` without its wrapper, ...; see
+    :mod:`arazzo_runner.dialect`) as their authors meant: each form read is told once as a warning with its spec
+    spelling, and a step that calls a workflow sees that workflow's last response.
+
+    ``mock=True`` answers every request in-process from the operation's OpenAPI description (the first
+    declared 2xx, or the status a criterion compares ``$statusCode`` with; a body from its examples or built from
+    its schema; see :mod:`arazzo_runner.mock`): no socket is opened, and every step result says ``mocked``.
 
     ``mask=False`` turns off masking secrets in results and messages (for debugging a run; every output then
     shows credentials and tokens as they are).
@@ -114,6 +127,8 @@ class Runner:
         wall_clock: Callable[[], float] = time.time,
         unknown_servers: Literal["error", "warning", "ignore"] = "error",
         mask: bool = True,
+        compat: bool = False,
+        mock: bool = False,
     ) -> None:
         if unknown_servers not in ("error", "warning", "ignore"):
             raise UsageError(f"unknown_servers must be 'error', 'warning' or 'ignore', not {unknown_servers!r}")
@@ -128,7 +143,10 @@ class Runner:
                                    MappingProxyType(dict(server_variables or {})), credentials)
         shortcuts = {"request_timeout": timeout, "max_steps": max_steps, "max_workflow_depth": max_depth}
         limits = limits.with_values(**{name: value for name, value in shortcuts.items() if value is not None})
-        self._options = RunOptions(settings, limits, strict, contract, clock, wall_clock)
+        if mock and (client is not None or async_client is not None or transport is not None):
+            raise UsageError("mock=True answers every request itself: it cannot be combined with a client or "
+                             "a transport")
+        self._options = RunOptions(settings, limits, strict, contract, clock, wall_clock, mock=mock, compat=compat)
         # Looked up now, not when this module was imported, so a test can patch time.sleep for a whole CLI run.
         self._sleep = sleep or time.sleep
         self._async_sleep = async_sleep or asyncio.sleep
@@ -168,7 +186,9 @@ class Runner:
         return cached
 
     def _plan(self, location: str, workflow_id: str | None) -> Prepared:
-        workspace = Workspace(self._retriever, self._options.limits)
+        read_as: list[str] = []
+        workspace = Workspace(self._retriever, self._options.limits,
+                              rewrite=_compat_reader(read_as) if self._options.compat else None)
         try:
             opened = open_document(location, workspace=workspace)
         except LoadError as exc:
@@ -185,12 +205,13 @@ class Runner:
         _refuse(blocking(diagnostics, list(plan.workflows.values())))
         _refuse(list(plan.problems))
         unknown = sorted(set(self._options.settings.servers) - plan.sources)
-        notice = None
+        notices = list(dict.fromkeys(read_as))
         if unknown and self._unknown_servers != "ignore":
             notice = (f"server URL(s) given for unknown source description(s) {', '.join(unknown)}; the workflow "
                       f"uses: {', '.join(sorted(plan.sources)) or 'none'}")
             if self._unknown_servers == "error":
                 raise UsageError(notice)
+            notices.append(notice)
         credentials = self._options.settings.credentials
         signings = {step.request: signing(step.request, credentials) for workflow in plan.workflows.values()
                     for step in workflow.steps if step.request is not None}
@@ -201,20 +222,27 @@ class Runner:
             sources = {s.request.source.url: s.request.source for w in plan.workflows.values() for s in w.steps
                        if s.request is not None}
             contracts = MappingProxyType(build_contracts(list(sources.values())))
-        return Prepared(plan, notice, MappingProxyType(signings), contracts)
+        mock = None
+        if self._options.mock:
+            from arazzo_runner.mock import MockTransport
+
+            described = {s.request.source.url: s.request.source for w in plan.workflows.values() for s in w.steps
+                         if s.request is not None}
+            mock = MockTransport(list(described.values()), workspace.load_referenced)
+        return Prepared(plan, tuple(notices), MappingProxyType(signings), contracts, mock)
 
     def _drive(self, source: PathOrUrl | ArazzoDocument, workflow_id: str | None,
-               inputs: Mapping[str, Any] | None, listeners: Iterable[Listener]) -> Drive:
+               inputs: Mapping[str, Any] | None, listeners: Iterable[Listener]) -> tuple[Drive, Prepared]:
         prepared = self.prepare(source, workflow_id)
         plan = prepared.plan
         ready = plan.main.inputs.prepare(dict(inputs or {}))
         every = (*self._listeners, *listeners)
         state = RunState(plan, self._options, ready, prepared.signings, observed=bool(every),
                          contracts=prepared.contracts, redactor=self._redactor)
-        drive = Drive(plan.main.workflow_id, execute_workflow(state, plan.main, ready, notice=prepared.notice),
+        drive = Drive(plan.main.workflow_id, execute_workflow(state, plan.main, ready, notices=prepared.notices),
                       every)
         drive.finish = lambda result: redact_result(result, state.redactor)
-        return drive
+        return drive, prepared
 
     # --- running -------------------------------------------------------------------------------------
 
@@ -222,9 +250,11 @@ class Runner:
             inputs: Mapping[str, Any] | None = None, *, listeners: Iterable[Listener] = ()) -> RunResult:
         """Run a workflow synchronously and return its result; ``listeners`` hear this run's events as well as
         the runner's own (a report recorder per run, so concurrent runs keep their events apart)."""
-        drive = self._drive(source, workflow_id, inputs, listeners)
-        client = self._client or httpx.Client(transport=self._transport,  # type: ignore[arg-type]
-                                              timeout=self._options.limits.request_timeout, verify=_tls_context())
+        drive, prepared = self._drive(source, workflow_id, inputs, listeners)
+        transport = prepared.mock or self._transport
+        client = self._client or httpx.Client(transport=transport,  # type: ignore[arg-type]
+                                              timeout=self._options.limits.request_timeout,
+                                              verify=True if prepared.mock else _tls_context())
         try:
             return drive.run(SyncIO(client, self._sleep))
         finally:
@@ -235,15 +265,30 @@ class Runner:
                    inputs: Mapping[str, Any] | None = None, *, listeners: Iterable[Listener] = ()) -> RunResult:
         """Run a workflow on ``httpx.AsyncClient`` (ASGI apps in-process through ``httpx.ASGITransport``);
         ``listeners`` as for :meth:`run`."""
-        drive = self._drive(source, workflow_id, inputs, listeners)
+        drive, prepared = self._drive(source, workflow_id, inputs, listeners)
         client = self._async_client or httpx.AsyncClient(
-            transport=self._transport, timeout=self._options.limits.request_timeout,  # type: ignore[arg-type]
-            verify=_tls_context())
+            transport=prepared.mock or self._transport,  # type: ignore[arg-type]
+            timeout=self._options.limits.request_timeout, verify=True if prepared.mock else _tls_context())
         try:
             return await drive.arun(AsyncIO(client, self._async_sleep))
         finally:
             if self._async_client is None:
                 await client.aclose()
+
+
+def _compat_reader(read_as: list[str]) -> Callable[[SourceDocument], SourceDocument]:
+    """The ``compat`` rewrite of Arazzo documents; each form it rewrites is told once, in ``read_as``."""
+    from arazzo_runner.dialect import compat_document
+
+    def rewrite(document: SourceDocument) -> SourceDocument:
+        rewritten, findings = compat_document(document)
+        for finding in findings:
+            diagnostic = finding.diagnostic()
+            read_as.append(f"compat: {diagnostic.location}: read '{finding.old or finding.pointer}' as "
+                           f"'{finding.new}' [{finding.rule}]")
+        return rewritten
+
+    return rewrite
 
 
 def _refuse(problems: list[Any]) -> None:

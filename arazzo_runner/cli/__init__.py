@@ -1,11 +1,13 @@
-"""The ``arazzo-runner`` command line: ``validate``, ``run``, ``list`` and ``show``.
+"""The ``arazzo-runner`` command line: ``validate``, ``run``, ``list``, ``show`` and ``fix``.
 
 Exit codes (documented in the README):
 
 * ``validate``: 0 every file valid (warnings allowed), 1 a problem was found, 2 usage error or unreadable path;
 * ``run``: 0 every run succeeded, 1 a run failed (or, among several, could not start), 2 nothing could be run
   (invalid document or inputs, usage);
-* ``list`` and ``show``: 0 shown, 2 a document could not be read or planned.
+* ``list`` and ``show``: 0 shown, 2 a document could not be read or planned;
+* ``fix``: 0 nothing to change or rewritten, 1 with ``--check`` something would change, 2 unreadable or not
+  faithfully rewritable.
 """
 
 from __future__ import annotations
@@ -48,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("paths", nargs="+", metavar="PATH", help="Arazzo documents (paths or URLs)")
     listing.add_argument("--format", choices=("text", "json"), default="text")
 
+    fix = commands.add_parser("fix", help="rewrite non-standard forms to their Arazzo 1.0.1 spelling, in place")
+    fix.add_argument("paths", nargs="+", metavar="PATH", help="Arazzo documents (local files)")
+    fix.add_argument("--check", action="store_true", help="change nothing; exit 1 when something would change")
+    fix.add_argument("--diff", action="store_true", help="print a unified diff instead of writing")
+
     show = commands.add_parser("show", help="show the plan of a workflow: operations, URLs, criteria, actions")
     show.add_argument("path", metavar="PATH", help="Arazzo document (path or URL)")
     show.add_argument("--workflow", metavar="ID", help="workflowId (optional when there is only one)")
@@ -80,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return list_command(args.paths, args.format == "json", sys.stdout, sys.stderr)
         if args.command == "show":
             return _show(args)
+        if args.command == "fix":
+            from arazzo_runner.cli.fix import fix_command
+
+            return fix_command(args.paths, args.check, args.diff, sys.stdout, sys.stderr)
         from arazzo_runner.cli.run import run_command
 
         return run_command(args, sys.stdout, sys.stderr)

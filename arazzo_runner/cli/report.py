@@ -117,6 +117,8 @@ class Report:
         mark = paint("ok", "ok  ") if step.status == "succeeded" else paint("fail", "FAIL")
         request = f"{step.request.method} {step.request.url}" if step.request else "(sub-workflow)"
         code = step.status_code if step.status_code is not None else "-"
+        if step.mocked:
+            code = f"{code} mocked"
         retries = f" after {step.attempts} attempts" if step.attempts > 1 else ""
         line = f"{'  ' * depth}{mark} {step.step_id:<20} {request} -> {code} ({step.duration_ms:.0f} ms){retries}"
         if step.error:

@@ -76,6 +76,12 @@ def add_run_parser(commands: Any) -> None:
                      help="any other limit (see the README's table), e.g. max_total_retry_wait=60")
     run.add_argument("--strict", action="store_true",
                      help="fail a step whose response does not match its OpenAPI operation (else a warning)")
+    run.add_argument("--mock", action="store_true",
+                     help="answer every request in-process from the OpenAPI descriptions (examples, else built "
+                          "from the response schemas); nothing is sent, every mocked response is marked")
+    run.add_argument("--compat", action="store_true",
+                     help="run documents written in other engines' dialects ($response.body.id, double-quoted "
+                          "condition strings, ...) as their authors meant, each form told once as a warning")
     run.add_argument("--contract", action="store_true",
                      help="check every request and response with openapi-core (parameters, security, headers, "
                           "bodies); a response that breaks the contract fails its step (slower)")
@@ -162,6 +168,8 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             # One --server mapping shared by several documents: each uses the sources it has.
             unknown_servers="warning" if several_documents else "error",
             mask=not args.no_mask,
+            compat=args.compat,
+            mock=args.mock,
         )
         inputs = parse_inputs(args.inputs or [])
     except UsageError as exc:  # its message names an --auth argument by position only, never its value

@@ -88,7 +88,13 @@ class Outcome:
 def not_run_of(exc: ArazzoError, redact: Redactor) -> NotRun:
     """The report of an error that stopped a run before its first request."""
     if isinstance(exc, DocumentError):
-        lines = [str(d) for d in exc.diagnostics] + [f"not run: the document has {len(exc.diagnostics)} problem(s)"]
+        from arazzo_runner.dialect import DIALECT_RULES
+
+        lines = [str(d) for d in exc.diagnostics]
+        if any(d.rule in DIALECT_RULES for d in exc.diagnostics):
+            lines.append("the document uses forms outside Arazzo 1.0.1: 'arazzo-runner fix PATH' rewrites them, "
+                         "'arazzo-runner run --compat' runs them as their authors meant")
+        lines.append(f"not run: the document has {len(exc.diagnostics)} problem(s)")
         return NotRun("document", tuple(lines), {"diagnostics": [diagnostic_json(d) for d in exc.diagnostics]})
     if isinstance(exc, InputError):
         lines = [redact(f"input '{p.name or '(inputs)'}': {p.message}") for p in exc.problems]

@@ -58,7 +58,8 @@ def diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
                              "file": location.source}
     if diagnostic.fix is not None:
         fix = diagnostic.fix
-        entry["fix"] = {"pointer": fix.pointer, "old": fix.old, "new": fix.new, "certain": fix.certain}
+        entry["fix"] = {"pointer": fix.pointer, "old": fix.old, "new": fix.new, "certain": fix.certain,
+                        "action": fix.action}
     return entry
 
 

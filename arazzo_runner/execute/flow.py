@@ -82,21 +82,21 @@ class _Transfer:
 
 
 def execute_workflow(state: RunState, plan: WorkflowPlan, inputs: Mapping[str, Any], depth: int = 0,
-                     notice: str | None = None) -> Execution:
+                     notices: tuple[str, ...] = ()) -> Execution:
     """Run one workflow to its end; returns a :class:`RunResult` (``yield from`` it).
 
     A ``goto`` to a workflow is a one-way transfer: the workflow that takes it leaves the call stack before the
     target starts, so a workflow may transfer to itself, or two to each other, until a condition ends it (the
     step budget bounds such loops). The result is the chain: each link's ``transferred_to`` is the next.
-    ``notice`` is a warning about the run as a whole, told right after the workflow starts.
+    ``notices`` are warnings about the run as a whole, told right after the workflow starts.
     """
     links: list[RunResult] = []
     while True:  # a loop, not recursion: a chain of transfers is bounded by the step budget only
-        result, transfer = yield from _one_workflow(state, plan, inputs, depth, notice)
+        result, transfer = yield from _one_workflow(state, plan, inputs, depth, notices)
         links.append(result)
         if transfer is None:
             break
-        plan, inputs, notice = state.plan.workflows[transfer.target], transfer.inputs, None
+        plan, inputs, notices = state.plan.workflows[transfer.target], transfer.inputs, ()
     chained = links[-1]
     for link in reversed(links[:-1]):
         chained = replace(link, transferred_to=chained)
@@ -104,7 +104,7 @@ def execute_workflow(state: RunState, plan: WorkflowPlan, inputs: Mapping[str, A
 
 
 def _one_workflow(state: RunState, plan: WorkflowPlan, inputs: Mapping[str, Any], depth: int,
-                  notice: str | None) -> Execution:
+                  notices: tuple[str, ...]) -> Execution:
     """Run one workflow; returns (its result, the transfer it ends with or ``None``)."""
     key = plan.key
     if key in state.stack:
@@ -121,7 +121,7 @@ def _one_workflow(state: RunState, plan: WorkflowPlan, inputs: Mapping[str, Any]
         yield WorkflowStarted(plan.workflow_id, MappingProxyType(plan.inputs.shown(inputs)), depth)
         for secret in secrets:  # password and writeOnly inputs: every listener's output must mask them too
             yield CredentialObtained(plan.workflow_id, "", secret)
-        if notice is not None:
+        for notice in notices:
             yield RunWarning(plan.workflow_id, "", notice)
         for prerequisite_key in plan.depends_on:
             prerequisite = yield from _prerequisite(state, prerequisite_key, depth)
@@ -302,6 +302,12 @@ def _sub_workflow_attempt(state: RunState, frame: Frame, step: StepPlan, base: E
         return Attempt(False, base, error=describe(exc))
     result = yield from execute_workflow(state, target, inputs, depth + 1)
     context = replace(base, workflows=state.workflows())
+    last = state.last_exchange
+    if state.options.compat and last is not None:
+        # --compat: criteria of a step that calls a workflow read the called workflow's last response, as
+        # documents written for other engines mean (spec-exact, there is no response here).
+        context = replace(context, url=last.url, method=last.method, status_code=last.status_code,
+                          request=last.request, response=last.response)
     error = None if result.succeeded else (result.error or f"workflow '{result.workflow_id}' "
                                                              f"{result.settled_status}")
     return Attempt(result.succeeded, context, error=error, sub_run=result)

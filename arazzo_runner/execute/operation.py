@@ -9,6 +9,7 @@ once.
 from __future__ import annotations
 
 import email.utils
+import re
 from collections.abc import Callable, Iterator
 from types import MappingProxyType
 from typing import Any
@@ -17,6 +18,8 @@ import httpx
 
 from arazzo_runner.errors import ArazzoError, ExecutionError, Hint
 from arazzo_runner.events import (
+    EXPECTED_STATUS,
+    MOCK_MARK,
     CredentialObtained,
     ExchangeRecorded,
     HttpMessage,
@@ -63,6 +66,10 @@ def operation_attempt(state: RunState, frame: Frame, step: StepPlan, base: Expre
         yield RequestSent(frame.workflow_id, step.step_id, request.method, url)
     sent_at, sent_on = state.options.clock(), state.options.wall_clock()
     timeout, request.extensions["timeout"] = state.request_timeout()
+    if state.options.mock:
+        expected = expected_status(step)
+        if expected is not None:
+            request.extensions[EXPECTED_STATUS] = expected
     answer = yield Send(request, timeout, state.options.limits.max_response_bytes)
     # The built request's mappings are its own fresh dicts: read-only views suffice.
     request_data = RequestData(headers=MappingProxyType(built.headers), query=MappingProxyType(built.query),
@@ -77,6 +84,8 @@ def operation_attempt(state: RunState, frame: Frame, step: StepPlan, base: Expre
         yield ResponseReceived(frame.workflow_id, step.step_id, answer.status_code,
                                (state.options.clock() - sent_at) * 1000)
     body = _received(state, plan, answer, attempt, base, url, request.method, request_data)
+    state.last_exchange = attempt.context
+    attempt.mocked = answer.extensions.get(MOCK_MARK) is True
     yield from _learn(state, frame, step, [*secret_fields(body), *_cookie_values(answer)])
     if state.observed:
         yield _record(state, frame, step, number, request, answer, sent_on, sent_at, None)
@@ -86,6 +95,22 @@ def operation_attempt(state: RunState, frame: Frame, step: StepPlan, base: Expre
         if problems:
             attempt.fail("response does not match the OpenAPI contract: " + "; ".join(problems))
     return attempt
+
+
+_STATUS_WANTED = re.compile(r"^\s*\$statusCode\s*==\s*(\d{3})\s*$|^\s*(\d{3})\s*==\s*\$statusCode\s*$")
+
+
+def expected_status(step: StepPlan) -> int | None:
+    """The status a step's criteria ask for when one compares ``$statusCode`` with a literal (``--mock``
+    answers with it)."""
+    for criterion in step.success_criteria:
+        if criterion.type != "simple":
+            continue
+        for part in criterion.condition.split("&&"):
+            match = _STATUS_WANTED.match(part)
+            if match is not None:
+                return int(match.group(1) or match.group(2))
+    return None
 
 
 def _learn(state: RunState, frame: Frame, step: StepPlan, secrets: list[str]) -> Iterator[CredentialObtained]:
@@ -116,7 +141,8 @@ def _record(state: RunState, frame: Frame, step: StepPlan, number: int, request:
         frame.workflow_id, step.step_id, number, request.method, str(request.url),
         _message(request.headers.multi_items(), request.content, limit, request.headers.get("content-type")),
         None if response is None else response.status_code, answer, started,
-        (state.options.clock() - sent_at) * 1000, error)
+        (state.options.clock() - sent_at) * 1000, error,
+        mocked=response is not None and response.extensions.get(MOCK_MARK) is True)
 
 
 def _message(headers: list[tuple[str, str]], body: bytes, limit: int, content_type: str | None) -> HttpMessage:

@@ -123,4 +123,5 @@ def step_result(frame: Frame, plan: StepPlan, attempt: Attempt, attempts: int, e
         warnings=tuple(attempt.warnings),
         sub_run=attempt.sub_run,
         hint=attempt.hint if not attempt.success else None,
+        mocked=attempt.mocked,
     )

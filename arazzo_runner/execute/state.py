@@ -48,6 +48,11 @@ class RunOptions:
     """Reads the date, for ``Retry-After: <HTTP-date>`` and the start times reports show."""
     record_bytes: int = DEFAULT_RECORD_BYTES
     """How much of each body an :class:`~arazzo_runner.events.ExchangeRecorded` event keeps."""
+    mock: bool = False
+    """Requests are answered in-process from the OpenAPI descriptions: each names the status its criteria want."""
+    compat: bool = False
+    """Read documents written for other engines as they mean (``--compat``): here, a step that calls a workflow
+    sees the called workflow's last response."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,8 @@ class RunState:
         self.plan = plan
         self.redactor = Redactor() if redactor is None else redactor
         """Every secret of the run so far (credentials, fetched tokens, secret inputs), for what it shows."""
+        self.last_exchange: ExpressionContext | None = None
+        """The context of the last response received (what ``--compat`` shows a sub-workflow step)."""
         self.contracts = MappingProxyType({}) if contracts is None else contracts
         """openapi-core's view of each description, by URL, in contract mode."""
         self.observed = observed
@@ -212,6 +219,8 @@ class Attempt:
     hints: list[Hint | None] = field(default_factory=list)
     """One per warning: what the caller could supply about it."""
     sub_run: RunResult | None = None
+    mocked: bool = False
+    """The response was made up by ``--mock``."""
     hint: Hint | None = None
     """What the caller could supply to fix ``error``."""
 

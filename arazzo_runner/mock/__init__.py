@@ -12,10 +12,11 @@ Everything is deterministic (no randomness, no clock) and nothing opens a socket
 
 from __future__ import annotations
 
+from arazzo_runner.events import EXPECTED_STATUS, MOCK_MARK
 from arazzo_runner.mock.examples import MAX_DEPTH, MAX_ITEMS, MAX_VALUES, example_for
 from arazzo_runner.mock.responses import MockedResponse, choose_status, mock_response
 from arazzo_runner.mock.serialize import serialize
-from arazzo_runner.mock.transport import EXPECTED_STATUS, MOCK_HEADER, MOCK_MARK, MockTransport
+from arazzo_runner.mock.transport import MOCK_HEADER, MockTransport
 
 __all__ = [
     "EXPECTED_STATUS",

@@ -12,7 +12,8 @@ under ``/api/query`` when two descriptions declare ``/engage``), then the first 
 The answer is :func:`~arazzo_runner.mock.responses.mock_response` of the operation, computed once per
 operation and expected status: the same descriptions and request give byte-identical responses. A request
 may name the status it expects in ``request.extensions["arazzo_expected_status"]`` (an ``int``). A request no
-operation matches gets ``404`` with an ``application/problem+json`` body naming the method and path. Every
+operation matches gets ``404`` with an ``application/problem+json`` body naming the method and path, except an
+OAuth2 token request (a form POST with ``grant_type``), which gets a fixed bearer token. Every
 answer is marked: the header ``X-Arazzo-Mock: 1`` and ``response.extensions["arazzo_mock"] = True``.
 """
 
@@ -26,14 +27,11 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
+from arazzo_runner.events import EXPECTED_STATUS, MOCK_MARK
 from arazzo_runner.mock.responses import MockedResponse, mock_response
 from arazzo_runner.sources import OpenAPISource, Operation
 from arazzo_runner.sources.refs import DocumentLoader
 
-EXPECTED_STATUS = "arazzo_expected_status"
-"""The request extension naming the status the engine expects (an ``int``)."""
-MOCK_MARK = "arazzo_mock"
-"""The response extension set to ``True`` on every mocked response."""
 MOCK_HEADER = "X-Arazzo-Mock"
 """The response header set to ``1`` on every mocked response."""
 
@@ -100,6 +98,8 @@ class MockTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         path = request.url.raw_path.split(b"?", 1)[0].decode("ascii", errors="replace")
         found = self._find(request.method, path)
         if found is None:
+            if _is_token_request(request):
+                return _token()
             return _unmatched(request.method, request.url.path)
         expected = request.extensions.get(EXPECTED_STATUS)
         # Anything but a status code is no hint; normalising it also keeps the answer cache small.
@@ -159,6 +159,20 @@ def _segments(path: str) -> list[str]:
 def _request_segments(path: str) -> list[str]:
     # Split before decoding, so an encoded "/" (%2F) inside a path parameter stays in its segment.
     return [unquote(segment) for segment in _segments(path)]
+
+
+def _is_token_request(request: httpx.Request) -> bool:
+    """An OAuth2 token request (RFC 6749 §4.4: a form POST with ``grant_type``) to a URL no operation serves."""
+    if request.method.upper() != "POST":
+        return False
+    content_type = request.headers.get("content-type", "")
+    return content_type.startswith("application/x-www-form-urlencoded") and b"grant_type=" in request.content
+
+
+def _token() -> httpx.Response:
+    """A token for a mocked run: the same every time, so runs stay deterministic."""
+    body = {"access_token": "mock-access-token", "token_type": "Bearer", "expires_in": 3600}
+    return _marked(200, [(b"Content-Type", b"application/json")], json.dumps(body).encode("utf-8"))
 
 
 def _unmatched(method: str, path: str) -> httpx.Response:

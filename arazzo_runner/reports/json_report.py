@@ -134,5 +134,8 @@ def _response(exchange: ExchangeRecorded | None, mask: Masking) -> dict[str, Any
         return None
     message = exchange.response
     headers = mask.headers(message.headers)
-    return {"status": exchange.status_code, "headers": [{"name": name, "value": value} for name, value in headers],
-            "body": mask.excerpt(message) if message.body else "", "bodySize": message.body_size}
+    shown = {"status": exchange.status_code, "headers": [{"name": name, "value": value} for name, value in headers],
+             "body": mask.excerpt(message) if message.body else "", "bodySize": message.body_size}
+    if exchange.mocked:
+        shown["mocked"] = True
+    return shown

@@ -150,6 +150,8 @@ class _Writer:
             notes.append(f"failed: {failure(execution).message}{taken}")
             notes.extend(self._details(execution, criteria=False))
         notes.extend(f"warning: {warning.message}" for warning in execution.warnings)
+        if any(exchange.mocked for exchange in execution.exchanges):
+            notes.append("the response was mocked from the OpenAPI description (--mock)")
         if notes:
             SubElement(case, "system-out").text = self.text("\n".join(notes))
         return case

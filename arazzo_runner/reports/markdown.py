@@ -52,6 +52,8 @@ def markdown(records: Iterable[RunRecord], redact: Redactor) -> str:
         finished = sum(1 for e in executions if e.result is not None)
         attempts = f"{len(executions)} attempt" + ("s" if len(executions) != 1 else "")
         steps = str(finished) if finished == len(executions) else f"{finished} ({attempts})"
+        if any(x.mocked for e in executions for x in e.exchanges):
+            steps += " (mocked)"
         cells = [record.workflow_id, record.label, _status(record.result), steps,
                  _duration(record.result.duration_ms), final.failed_step or "", _reason(run, final)]
         lines.append("| " + " | ".join(_cell(cell, mask) for cell in cells) + " |")

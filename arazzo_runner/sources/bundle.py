@@ -9,7 +9,7 @@ not by containment). Nothing here resolves a step or an action: that is :mod:`ar
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -75,9 +75,12 @@ class Bundle:
 class Workspace:
     """Reads and caches documents (failures too), and builds bundles from them."""
 
-    def __init__(self, retriever: Retriever | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
+    def __init__(self, retriever: Retriever | None = None, limits: Limits = DEFAULT_LIMITS,
+                 rewrite: Callable[[SourceDocument], SourceDocument] | None = None) -> None:
         self.limits = limits
         self.retriever = retriever if retriever is not None else default_retriever(limits)
+        self.rewrite = rewrite
+        """Applied to every Arazzo document before its model is built (``--compat`` reads dialects this way)."""
         self._documents: dict[str, SourceDocument | LoadError] = {}
 
     def document(self, url: str) -> SourceDocument:
@@ -96,7 +99,11 @@ class Workspace:
 
     def load(self, path_or_url: str) -> ArazzoDocument:
         """Read an Arazzo document and build its model (its sources are not loaded)."""
-        return build_document(self.document(to_url(path_or_url)))
+        return self.arazzo(self.document(to_url(path_or_url)))
+
+    def arazzo(self, document: SourceDocument) -> ArazzoDocument:
+        """The model of an Arazzo document (rewritten first when the workspace has a ``rewrite``)."""
+        return build_document(document if self.rewrite is None else self.rewrite(document))
 
     def bundle(self, document: ArazzoDocument, load_sources: bool = True) -> Bundle:
         """``document`` and, unless ``load_sources`` is false, every source it reaches, recursively."""
@@ -149,7 +156,7 @@ class _Binder:
         if kind == "arazzo":
             if not (isinstance(loaded.data, dict) and "arazzo" in loaded.data):
                 raise LoadError(f"{loaded.name} is not an Arazzo document", rule="source-invalid")
-            child = build_document(loaded)
+            child = self.workspace.arazzo(loaded)
             arazzo[source.name] = child.url
             self.bind(child)
         elif kind == "openapi":

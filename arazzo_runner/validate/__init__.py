@@ -15,14 +15,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from arazzo_runner.dialect import EXPLAINED, scan
 from arazzo_runner.errors import Diagnostic
+from arazzo_runner.model import ArazzoDocument
 from arazzo_runner.resolve import Resolution, WorkflowKey
 from arazzo_runner.sources import BoundDocument
 from arazzo_runner.validate.rules import document_rules
 from arazzo_runner.validate.schema import schema_diagnostics
 
 SUPPORTED_VERSION = re.compile(r"^1\.0\.\d+(-.+)?$")
-STRICT_RULES = frozenset({"unqualified-operation-id"})
+STRICT_RULES = frozenset({"unqualified-operation-id", "response-in-workflow-step", "dialect-sub-workflow-output"})
 """Warnings about what the specification requires but this engine tolerates; errors under ``strict``."""
 
 __all__ = ["STRICT_RULES", "SUPPORTED_VERSION", "strictly", "validate_resolution"]
@@ -67,7 +69,18 @@ def _document(bound: BoundDocument, resolution: Resolution, cycles: list[Diagnos
     diagnostics.extend(resolution.problems.get(bound.url, ()))
     diagnostics.extend(document_rules(document, resolution.of(bound)))
     diagnostics.extend(cycles)
-    return sorted(diagnostics, key=_order)
+    return sorted(_with_dialect(document, diagnostics), key=_order)
+
+
+def _with_dialect(document: ArazzoDocument, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The dialect forms reported under their own rules, with their fixes, in place of the generic
+    diagnostics they explain at the same place."""
+    found = [finding.diagnostic() for finding in scan(document)]
+    if not found:
+        return diagnostics
+    places = {(d.location.line, d.location.column) for d in found}
+    kept = [d for d in diagnostics if not (d.rule in EXPLAINED and (d.location.line, d.location.column) in places)]
+    return kept + found
 
 
 def _order(diagnostic: Diagnostic) -> tuple[int, int, str]:

@@ -316,7 +316,7 @@ def test_bnpl_as_written_is_refused_with_every_erratum_located(retriever: Offlin
         ("unknown-step-output", 231),  # the step reads its own undeclared output redirectAuthToken
         ("unknown-step-output", 242),  # loanTransactionId is not an output of initiateBnplTransaction
         ("unknown-step-output", 253),
-        ("invalid-expression", 260),  # `$steps.<id>.<name>` without `.outputs.` (#254)
+        ("dialect-step-outputs", 260),  # `$steps.<id>.<name>` without `.outputs.` (#254)
     }
     assert retriever.remote == [BNPL_OPENAPI]
 

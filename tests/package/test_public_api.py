@@ -20,6 +20,7 @@ LAYERS: list[set[str]] = [
     {"criteria", "model"},
     {"sources"},
     {"resolve"},
+    {"dialect"},
     {"validate"},
     {"documents"},
     {"plan", "mock"},

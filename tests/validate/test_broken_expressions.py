@@ -82,7 +82,8 @@ CASES = [
                       - condition: $statusCode == 200
                         type: simple
             """),
-        "criterion-context-required", "a criterion with a type (simple) needs a 'context' expression", 15, 13,
+        "dialect-simple-type", "'type: simple' without a 'context' (1.0.1: a criterion that names its type MUST "
+        "give a context)", 15, 13,
     ),
     Broken(
         "reference-to-an-unknown-step",

@@ -55,7 +55,7 @@ CASES = [
               - workflowId: main
                 steps:
                   - stepId: list
-                    operationPath: api#/paths/~1pets/get
+                    operationPath: /pets/get
             """),
         "invalid-operation-path", "must have the form '{$sourceDescriptions.<name>.url}#/paths/", 12, 9,
     ),

@@ -50,13 +50,24 @@ KNOWN_WRONG_EXAMPLES: dict[str, tuple[str, list[tuple[str, int]]]] = {
         "(declared by initiateBnplTransaction), and two steps read initiateBnplTransaction's "
         "'loanTransactionId' (it declares 'loanTransactionResourceUrl').",
         [
-            ("invalid-expression", 214),  # redirectAuthToken: $response.body.redirectAuthToken
-            ("invalid-expression", 215),  # loanTransactionResourceUrl: $response.body.links.self
+            ("dialect-body-navigation", 214),  # redirectAuthToken: $response.body.redirectAuthToken
+            ("dialect-body-navigation", 215),  # loanTransactionResourceUrl: $response.body.links.self
             ("unknown-step-output", 230),  # $steps.authenticateCustomerAndAuthorizeLoan.outputs.redirectAuthToken
-            ("invalid-expression", 234),  # redirectUrl: $response.headers.Location
+            ("dialect-header-plural", 234),  # redirectUrl: $response.headers.Location
             ("unknown-step-output", 241),  # $steps.initiateBnplTransaction.outputs.loanTransactionId
             ("unknown-step-output", 252),  # same, in updateOrderStatus
         ],
+    ),
+    "oauth-example.yaml": (
+        "a sub-workflow step's output reads '$outputs.refresh_token', this workflow's own output (not computed "
+        "yet), meaning the called workflow's",
+        [("dialect-sub-workflow-output", 49)],
+    ),
+    "pet-coupons-example.yaml": (
+        "both place-order steps call a workflow yet test '$statusCode == 200' (no response there, so it can never "
+        "pass) and read '$outputs.workflow_order_id' meaning the called workflow's output",
+        [("response-in-workflow-step", 54), ("dialect-sub-workflow-output", 56),
+         ("response-in-workflow-step", 87), ("dialect-sub-workflow-output", 89)],
     ),
 }
 
@@ -188,8 +199,19 @@ WRONG_SPEC_EXAMPLES: dict[str, tuple[str, list[tuple[str, int, int]]]] = {
             ("unknown-step-output", 231, 9),
             ("unknown-step-output", 242, 9),
             ("unknown-step-output", 253, 9),
-            ("invalid-expression", 260, 5),
+            ("dialect-step-outputs", 260, 5),
         ],
+    ),
+    "oauth.arazzo.yaml": (
+        "refresh-token-flow's sub-workflow step outputs '$outputs.refresh_token', its own workflow's output, "
+        "meaning the called workflow's",
+        [("dialect-sub-workflow-output", 51, 11)],
+    ),
+    "pet-coupons.arazzo.yaml": (
+        "both place-order sub-workflow steps test '$statusCode == 200', which can never hold there, and read "
+        "'$outputs.workflow_order_id' meaning the called workflow's output",
+        [("response-in-workflow-step", 56, 13), ("dialect-sub-workflow-output", 58, 11),
+         ("response-in-workflow-step", 91, 13), ("dialect-sub-workflow-output", 93, 11)],
     ),
 }
 
@@ -234,9 +256,11 @@ def test_login_example_with_its_remote_source_refused_reports_only_the_source() 
 def test_bnpl_output_without_outputs_segment_is_reported_at_the_output() -> None:
     diagnostics = validate(EXAMPLES / "bnpl-arazzo.yaml", retriever=local_only(LOCAL_COPIES))
 
-    [output] = [d for d in diagnostics if d.rule == "invalid-expression"]
+    [output] = [d for d in diagnostics if d.rule == "dialect-step-outputs"]
     assert output.location.pointer == "/workflows/0/outputs/finalizedPaymentPlan"
-    assert "expected '.outputs.' after the step id" in output.message
+    assert "reads a step without '.outputs.'" in output.message
+    assert output.fix is not None
+    assert output.fix.new == "$steps.retrieveFinalizedPaymentPlan.outputs.finalizedPaymentPlan"
 
 
 # --- conformance/runner fixtures meant to be valid ---------------------------------------------------------------
@@ -259,9 +283,9 @@ _CONTEXT_RESPONSE = (
 )
 FIXTURE_EXCEPTIONS: dict[str, tuple[str, list[tuple[str, int, int]]]] = {
     "petstore-order-workflow.arazzo.yaml": (
-        _CONTEXT_RESPONSE, [("invalid-expression", 75, 13), ("invalid-expression", 98, 13)]),
+        _CONTEXT_RESPONSE, [("dialect-context-word", 75, 13), ("dialect-context-word", 98, 13)]),
     "petstore-order-workflow-3-1.arazzo.yaml": (
-        _CONTEXT_RESPONSE, [("invalid-expression", 75, 13), ("invalid-expression", 98, 13)]),
+        _CONTEXT_RESPONSE, [("dialect-context-word", 75, 13), ("dialect-context-word", 98, 13)]),
 }
 
 
@@ -272,4 +296,4 @@ def test_runner_fixture_meant_to_be_valid_validates(name: str) -> None:
     _, expected = FIXTURE_EXCEPTIONS.get(name, ("", []))
     assert brief(diagnostics) == expected
     for diagnostic in diagnostics:
-        assert "invalid runtime expression in criterion context 'response'" in diagnostic.message
+        assert "'response' is a word, not a runtime expression" in diagnostic.message
