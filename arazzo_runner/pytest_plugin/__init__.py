@@ -1,49 +1,56 @@
-"""pytest integration: run Arazzo workflows from tests and assert on their results.
+"""pytest integration: Arazzo documents collected as tests, and a runner fixture.
 
 Registered through the ``pytest11`` entry point, so installing arazzo-runner makes it available:
 
+* ``arazzo_files = workflows/*.arazzo.yaml`` in the ini file (or ``--arazzo-files GLOB``) collects each
+  matching document as tests, one per workflow and input set (inputs from a sidecar file, see
+  :mod:`.sidecar`); a failed run reads like a failed assertion (see :mod:`.explain`);
 * the ``arazzo_runner`` fixture is a factory: ``arazzo_runner(servers=..., auth=..., transport=...)`` returns
-  a :class:`~arazzo_runner.runner.Runner` whose runs are recorded; a failed assertion helper prints them;
-* ``--arazzo-server SOURCE=URL`` (repeatable) and ``--arazzo-auth SOURCE.SCHEME=VALUE`` set defaults for every
-  runner the fixture builds, so one suite can target a local stand-in or a staging API;
-* :func:`assert_succeeded` fails a test with the step trace of the run, not just ``False``.
+  a :class:`~arazzo_runner.runner.Runner`; :func:`assert_succeeded` fails a test with the step trace;
+* ``--arazzo-server SOURCE=URL`` and ``--arazzo-auth SOURCE.SCHEME=VALUE`` (repeatable) set defaults for every
+  runner the fixture builds; they, ``--arazzo-limit``, ``--arazzo-strict`` and their ini twins (see
+  :mod:`.settings`) apply to every collected run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from arazzo_runner.events import RunResult
+from arazzo_runner.pytest_plugin.items import SESSION, DocumentFile
+from arazzo_runner.pytest_plugin.session import Session
+from arazzo_runner.pytest_plugin.settings import add_options, credentials, pairs, read_suite
 from arazzo_runner.runner import Runner
+
+__all__ = ["assert_succeeded", "format_result"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """Command-line defaults for the ``arazzo_runner`` fixture."""
-    group = parser.getgroup("arazzo-runner")
-    group.addoption("--arazzo-server", action="append", default=[], metavar="SOURCE=URL",
-                    help="base URL for a source description in every Arazzo run")
-    group.addoption("--arazzo-auth", action="append", default=[], metavar="SOURCE.SCHEME=VALUE",
-                    help="credential for a security scheme in every Arazzo run")
+    """The plugin's command-line and ini options."""
+    add_options(parser)
 
 
-def _pairs(values: list[str], option: str) -> dict[str, str]:
-    result = {}
-    for value in values:
-        key, sep, rest = value.partition("=")
-        if not sep or not key:
-            raise pytest.UsageError(f"{option} expects NAME=VALUE")
-        result[key] = rest
-    return result
+def pytest_configure(config: pytest.Config) -> None:
+    """Read the options once; a malformed one stops the session before collection."""
+    config.stash[SESSION] = Session(read_suite(config), worker=hasattr(config, "workerinput"))
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DocumentFile | None:
+    """Collect the documents the globs match, and no other file."""
+    if parent.config.stash[SESSION].suite.collects(file_path):
+        return DocumentFile.from_parent(parent, path=file_path)
+    return None
 
 
 @pytest.fixture
 def arazzo_runner(request: pytest.FixtureRequest) -> Iterator[Callable[..., Runner]]:
     """A factory of :class:`Runner` objects preset with ``--arazzo-server`` / ``--arazzo-auth``."""
-    servers = _pairs(request.config.getoption("--arazzo-server"), "--arazzo-server")
-    auth = _pairs(request.config.getoption("--arazzo-auth"), "--arazzo-auth")
+    servers = pairs(request.config.getoption("--arazzo-server"), "--arazzo-server")
+    auth = credentials(request.config.getoption("--arazzo-auth"))
 
     def make(**options: Any) -> Runner:
         options["servers"] = {**servers, **(options.get("servers") or {})}

@@ -73,5 +73,5 @@ def test_fixture_takes_servers_from_the_command_line_and_reports_failures_with_t
 def test_malformed_server_option_is_a_usage_error(project: pytest.Pytester) -> None:
     result = project.runpytest("--arazzo-server", "no-equals-sign", "-p", "no:cacheprovider")
 
-    result.stdout.fnmatch_lines(["*--arazzo-server expects NAME=VALUE*"])
-    assert result.ret != 0
+    result.stderr.fnmatch_lines(["ERROR: --arazzo-server expects NAME=VALUE"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
