@@ -1,4 +1,4 @@
-"""pytest integration: Arazzo documents collected as tests, and a runner fixture.
+"""pytest integration: Arazzo documents collected as tests, a runner fixture, and CI reports of every run.
 
 Registered through the ``pytest11`` entry point, so installing arazzo-runner makes it available:
 
@@ -9,7 +9,10 @@ Registered through the ``pytest11`` entry point, so installing arazzo-runner mak
   a :class:`~arazzo_runner.runner.Runner`; :func:`assert_succeeded` fails a test with the step trace;
 * ``--arazzo-server SOURCE=URL`` and ``--arazzo-auth SOURCE.SCHEME=VALUE`` (repeatable) set defaults for every
   runner the fixture builds; they, ``--arazzo-limit``, ``--arazzo-strict`` and their ini twins (see
-  :mod:`.settings`) apply to every collected run.
+  :mod:`.settings`) apply to every collected run;
+* ``--arazzo-report-junit|json|har|markdown FILE`` write the reports of every collected run of the session,
+  once, also under pytest-xdist (see :mod:`.session`); with ``GITHUB_STEP_SUMMARY`` set the Markdown summary is
+  appended to the job summary.
 """
 
 from __future__ import annotations
@@ -44,6 +47,29 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DocumentFi
     if parent.config.stash[SESSION].suite.collects(file_path):
         return DocumentFile.from_parent(parent, path=file_path)
     return None
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Write the reports (the controller or a session without xdist), or hand the records to the controller."""
+    state = session.config.stash[SESSION]
+    output = getattr(session.config, "workeroutput", None)
+    if state.worker and isinstance(output, dict):
+        state.worker_output(output)
+    state.finish()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """An xdist worker finished: take in its records (xdist's hook; unknown without xdist)."""
+    output = getattr(node, "workeroutput", None)
+    if isinstance(output, dict):
+        node.config.stash[SESSION].merge(output)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """Say where the reports went, as pytest does for ``--junitxml``."""
+    for kind, path in config.stash[SESSION].written:
+        terminalreporter.write_sep("-", f"arazzo {kind} report: {path}")
 
 
 @pytest.fixture

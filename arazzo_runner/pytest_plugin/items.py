@@ -10,6 +10,7 @@ its items, which fail with every diagnostic; one with no workflow id at all give
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -21,7 +22,7 @@ from arazzo_runner.datasets import InputSet
 from arazzo_runner.documents import validate
 from arazzo_runner.errors import ArazzoError, DocumentError, InputError, LoadError
 from arazzo_runner.pytest_plugin.explain import explain, hint_text, not_run
-from arazzo_runner.pytest_plugin.recording import locator, sealed
+from arazzo_runner.pytest_plugin.recording import locator, not_run_record, sealed
 from arazzo_runner.pytest_plugin.session import Session
 from arazzo_runner.pytest_plugin.sidecar import input_sets
 from arazzo_runner.reports import Recorder
@@ -100,6 +101,7 @@ class WorkflowItem(pytest.Item):
         session = self.config.stash[SESSION]
         runner = session.runner
         inputs = dict(self.input_set.values)
+        started = time.time()
         recorder = Recorder()
         secrets: list[str] = []
         shown: dict[str, Any] = {}
@@ -111,10 +113,14 @@ class WorkflowItem(pytest.Item):
             result = runner.run(str(self.path), self.workflow_id, inputs, listeners=[recorder])
         except ArazzoError as exc:
             reason, details = _refusal(exc)
-            title = f"workflow {self.workflow_id}" + (f" [{self.input_set.label}]" if self.input_set.label else "")
+            record = not_run_record(self.document, self.workflow_id, self.input_set.label, shown, reason,
+                                     started)
+            session.keep(record)
+            title = f"workflow {record.title}"
             text = not_run(title, reason, details, runner.redactor.adding(*secrets), origin=self.input_set.origin)
             raise WorkflowFailed(text) from None
         record = sealed(recorder.record(self.document, self.workflow_id, self.input_set.label, shown, result), secrets)
+        session.keep(record)
         if not result.succeeded:
             raise WorkflowFailed(explain(record, runner.redactor, locator(prepared.plan), origin=self.input_set.origin))
 
@@ -123,6 +129,7 @@ class WorkflowItem(pytest.Item):
         diagnostics = validate(str(self.path), strict=session.suite.strict)
         errors = [d for d in diagnostics if d.severity == "error"]
         reason = f"the document has {len(errors)} problem(s)" if errors else "the document has no workflow"
+        session.keep(not_run_record(self.document, DOCUMENT_ITEM, "", {}, reason, time.time()))
         raise WorkflowFailed(not_run(f"document {self.document}", reason, [str(d) for d in diagnostics],
                                      session.redactor))
 

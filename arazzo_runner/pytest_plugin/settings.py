@@ -24,6 +24,10 @@ from arazzo_runner.limits import DEFAULT_LIMITS, Limits
 from arazzo_runner.pytest_plugin.sidecar import SIDECAR_SUFFIXES
 from arazzo_runner.runner import Runner
 
+REPORTS = ("junit", "json", "har", "markdown")
+"""The report formats, as in ``--arazzo-report-<format> FILE``."""
+
+
 
 def add_options(parser: pytest.Parser) -> None:
     """Register the command-line and ini options."""
@@ -39,6 +43,9 @@ def add_options(parser: pytest.Parser) -> None:
                     help="an engine limit for every Arazzo run, e.g. request_timeout=5")
     group.addoption("--arazzo-strict", action="store_true", default=False,
                     help="fail a step whose response does not match its OpenAPI operation (else a warning)")
+    for kind in REPORTS:
+        group.addoption(f"--arazzo-report-{kind}", metavar="FILE", default=None,
+                        help=f"write the {kind} report of every Arazzo run of the session to FILE")
     parser.addini("arazzo_files", "globs (relative to the rootdir) of Arazzo documents to collect as tests",
                   type="args", default=[])
     parser.addini("arazzo_servers", "SOURCE=URL lines: base URLs for source descriptions", type="linelist",
@@ -51,7 +58,7 @@ def add_options(parser: pytest.Parser) -> None:
 @dataclass(frozen=True)
 class Suite:
     """What every Arazzo run of the session shares: servers, credentials, limits, strictness, and which files
-    are collected."""
+    are collected and which reports written."""
 
     documents: frozenset[Path]
     """The resolved paths of the files the globs matched."""
@@ -60,6 +67,8 @@ class Suite:
     """``--arazzo-auth`` credentials by ``SOURCE.SCHEME`` (the environment supplies the rest)."""
     limits: Limits
     strict: bool
+    reports: Mapping[str, Path]
+    """Report format (one of :data:`REPORTS`) to the file it is written to."""
 
     def collects(self, path: Path) -> bool:
         """Whether ``path`` is one of the documents to collect."""
@@ -93,12 +102,15 @@ def read_suite(config: pytest.Config) -> Suite:
                                         *config.getoption("--arazzo-limit")])
     except ValueError as exc:
         raise pytest.UsageError(f"arazzo_limits / --arazzo-limit: {exc}") from None
+    reports = {kind: invoked / path for kind in REPORTS
+               if (path := config.getoption(f"--arazzo-report-{kind}")) is not None}
     return Suite(
         documents=frozenset(_matches(globs)),
         servers=MappingProxyType(servers),
         auth=MappingProxyType(credentials(config.getoption("--arazzo-auth"))),
         limits=limits,
         strict=bool(config.getini("arazzo_strict")) or bool(config.getoption("--arazzo-strict")),
+        reports=MappingProxyType(reports),
     )
 
 
