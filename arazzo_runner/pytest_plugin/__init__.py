@@ -6,13 +6,13 @@ Registered through the ``pytest11`` entry point, so installing arazzo-runner mak
   matching document as tests, one per workflow and input set (inputs from a sidecar file, see
   :mod:`.sidecar`); a failed run reads like a failed assertion (see :mod:`.explain`);
 * the ``arazzo_runner`` fixture is a factory: ``arazzo_runner(servers=..., auth=..., transport=...)`` returns
-  a :class:`~arazzo_runner.runner.Runner`; :func:`assert_succeeded` fails a test with the step trace;
-* ``--arazzo-server SOURCE=URL`` and ``--arazzo-auth SOURCE.SCHEME=VALUE`` (repeatable) set defaults for every
-  runner the fixture builds; they, ``--arazzo-limit``, ``--arazzo-strict`` and their ini twins (see
-  :mod:`.settings`) apply to every collected run;
-* ``--arazzo-report-junit|json|har|markdown FILE`` write the reports of every collected run of the session,
-  once, also under pytest-xdist (see :mod:`.session`); with ``GITHUB_STEP_SUMMARY`` set the Markdown summary is
-  appended to the job summary.
+  a :class:`~arazzo_runner.runner.Runner` whose runs are recorded; :func:`assert_succeeded` fails a test with
+  the same explanation as a collected item's;
+* ``--arazzo-server SOURCE=URL`` and ``--arazzo-auth SOURCE.SCHEME=VALUE`` (repeatable), ``--arazzo-limit``,
+  ``--arazzo-strict`` and their ini twins (see :mod:`.settings`) apply to every run;
+* ``--arazzo-report-junit|json|har|markdown FILE`` write the reports of every run of the session, once, also
+  under pytest-xdist (see :mod:`.session`); with ``GITHUB_STEP_SUMMARY`` set the Markdown summary is appended
+  to the job summary.
 """
 
 from __future__ import annotations
@@ -24,9 +24,14 @@ from typing import Any
 import pytest
 
 from arazzo_runner.events import RunResult
+from arazzo_runner.http import CredentialStore
+from arazzo_runner.pytest_plugin.explain import explain
 from arazzo_runner.pytest_plugin.items import SESSION, DocumentFile
+from arazzo_runner.pytest_plugin.recording import RECORDED, Recorded, RecordingRunner
 from arazzo_runner.pytest_plugin.session import Session
-from arazzo_runner.pytest_plugin.settings import add_options, credentials, pairs, read_suite
+from arazzo_runner.pytest_plugin.settings import add_options, read_suite
+from arazzo_runner.redaction import Redactor
+from arazzo_runner.reports import RunRecord
 from arazzo_runner.runner import Runner
 
 __all__ = ["assert_succeeded", "format_result"]
@@ -74,16 +79,31 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 
 @pytest.fixture
 def arazzo_runner(request: pytest.FixtureRequest) -> Iterator[Callable[..., Runner]]:
-    """A factory of :class:`Runner` objects preset with ``--arazzo-server`` / ``--arazzo-auth``."""
-    servers = pairs(request.config.getoption("--arazzo-server"), "--arazzo-server")
-    auth = credentials(request.config.getoption("--arazzo-auth"))
+    """A factory of :class:`Runner` objects preset with the suite's servers, credentials, limits and strictness;
+    keyword arguments add to them (``servers``, ``auth``) or replace them. Every run is recorded for the
+    reports and for :func:`assert_succeeded`."""
+    session = request.config.stash[SESSION]
+    suite = session.suite
+    made: list[int] = []
+
+    def keep(recorded: Recorded) -> None:
+        session.keep(recorded.record)
+        RECORDED[id(recorded.result)] = recorded
+        made.append(id(recorded.result))
 
     def make(**options: Any) -> Runner:
-        options["servers"] = {**servers, **(options.get("servers") or {})}
-        options["auth"] = {**auth, **(options.get("auth") or {})}
-        return Runner(**options)
+        options["servers"] = {**suite.servers, **(options.get("servers") or {})}
+        if not isinstance(options.get("auth"), CredentialStore):
+            options["auth"] = {**suite.auth, **(options.get("auth") or {})}
+        options.setdefault("limits", suite.limits)
+        options.setdefault("strict", suite.strict)
+        if suite.servers:  # one suite-wide mapping names sources of many documents
+            options.setdefault("unknown_servers", "ignore")
+        return RecordingRunner(keep, **options)
 
     yield make
+    for key in made:
+        RECORDED.pop(key, None)
 
 
 def format_result(result: RunResult) -> str:
@@ -101,6 +121,13 @@ def format_result(result: RunResult) -> str:
 
 
 def assert_succeeded(result: RunResult) -> None:
-    """Fail the current test, showing the trace, unless the run (after transfers) succeeded."""
-    if not result.succeeded:
-        pytest.fail(f"Arazzo workflow did not succeed\n{format_result(result)}", pytrace=False)
+    """Fail the current test unless the run (after transfers) succeeded, explaining the failure as a collected
+    item's failure is explained (from the run's events when the fixture's runner made it)."""
+    if result.succeeded:
+        return
+    recorded = RECORDED.get(id(result))
+    if recorded is not None and recorded.result is result:
+        text = explain(recorded.record, recorded.redactor, recorded.locate)
+    else:  # a run the fixture did not record: its result alone (already masked by its runner)
+        text = explain(RunRecord("", result.workflow_id, "", {}, result, (), 0.0), Redactor())
+    pytest.fail(text, pytrace=False)

@@ -1,8 +1,8 @@
 """The session's runs: each one recorded, kept for the reports, and written out once at the end.
 
-Every run of the session's collected workflow items is recorded with its own
-:class:`~arazzo_runner.reports.Recorder` and kept as a :class:`RunRecord` that carries its own secrets (see
-:mod:`.recording`).
+Every run of the session (a collected workflow item, or a run through the ``arazzo_runner`` fixture) is
+recorded with its own :class:`~arazzo_runner.reports.Recorder` and kept as a :class:`RunRecord` that carries
+its own secrets (see :mod:`.recording`).
 
 Under pytest-xdist each worker keeps its records and, when its session finishes, hands them to the controller
 pickled in ``workeroutput`` (in memory, over xdist's channel: records hold unmasked requests, which must not

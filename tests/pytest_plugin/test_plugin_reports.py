@@ -16,6 +16,14 @@ from tests.reports.support import Api, check_har, check_junit
 
 REPORTS = ("junit", "json", "har", "markdown")
 
+FIXTURE_TEST = """
+from arazzo_runner.pytest_plugin import assert_succeeded
+
+def test_through_the_fixture(arazzo_runner):
+    assert_succeeded(arazzo_runner().run("flows.arazzo.yaml", "ping"))
+"""
+
+
 def options(directory: Path) -> list[str]:
     return [argument for kind in REPORTS for argument in (f"--arazzo-report-{kind}", str(directory / kind))]
 
@@ -24,6 +32,7 @@ def test_every_report_holds_every_run_of_the_session_and_the_job_summary_gets_th
         suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     Path(suite.path, "flows.arazzo.yaml").write_text(document(PING, USER, LEAK), "utf-8")
     Path(suite.path, "flows.inputs.yaml").write_text("user: [{id: 1}, {id: 2}]\n", "utf-8")
+    suite.makepyfile(test_fixture=FIXTURE_TEST)
     summary = Path(suite.path, "summary.md")
     summary.write_text("earlier step\n", "utf-8")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
@@ -31,23 +40,23 @@ def test_every_report_holds_every_run_of_the_session_and_the_job_summary_gets_th
     result = suite.runpytest("--arazzo-auth", f"api.key={SECRET}", "--junitxml", "pytest.xml",
                              *options(suite.path / "out"))
 
-    result.assert_outcomes(passed=3, failed=1)
+    result.assert_outcomes(passed=4, failed=1)
     result.stdout.fnmatch_lines([f"*arazzo {kind} report: *{kind}*" for kind in REPORTS])
     out = suite.path / "out"
     junit = check_junit((out / "junit").read_text("utf-8"))
-    assert sorted(suite.get("name") for suite in junit) == ["leak", "ping", "user [set-1]", "user [set-2]"]
+    assert sorted(suite.get("name") for suite in junit) == ["leak", "ping", "ping", "user [set-1]", "user [set-2]"]
     runs = json.loads((out / "json").read_text("utf-8"))["runs"]
     assert sorted((run["workflowId"], run["label"], run["status"]) for run in runs) == [
-        ("leak", "", "failed"), ("ping", "", "succeeded"),
+        ("leak", "", "failed"), ("ping", "", "succeeded"), ("ping", "", "succeeded"),
         ("user", "set-1", "succeeded"), ("user", "set-2", "succeeded")]
     entries = check_har(json.loads((out / "har").read_text("utf-8")))["entries"]
-    assert len(entries) == 5  # ping, user twice, leak's two steps
+    assert len(entries) == 6  # ping twice, user twice, leak's two steps
     markdown = (out / "markdown").read_text("utf-8")
-    assert markdown.startswith("## Arazzo workflow runs") and markdown.count("```mermaid") == 4
+    assert markdown.startswith("## Arazzo workflow runs") and markdown.count("```mermaid") == 5
     assert summary.read_text("utf-8") == "earlier step\n" + markdown
     cases = fromstring(Path(suite.path, "pytest.xml").read_bytes()).iter("testcase")
     assert sorted(case.get("name", "") for case in cases) == [
-        "leak", "ping", "user[set-1]", "user[set-2]"]
+        "leak", "ping", "test_through_the_fixture", "user[set-1]", "user[set-2]"]
     written = "".join(path.read_text("utf-8") for path in out.iterdir())
     assert [form for secret in (SECRET, TOKEN) for form in forms(secret) if form in written] == []
 
