@@ -17,6 +17,7 @@ Registered through the ``pytest11`` entry point, so installing arazzo-runner mak
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,16 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DocumentFi
     if parent.config.stash[SESSION].suite.collects(file_path):
         return DocumentFile.from_parent(parent, path=file_path)
     return None
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Warn about server names no collected document uses (runs ignore them, as one mapping serves all)."""
+    state = session.config.stash[SESSION]
+    unknown = state.unknown_servers()
+    if unknown:
+        warnings.warn(pytest.PytestConfigWarning(
+            f"arazzo_servers / --arazzo-server name no source description of the collected documents: "
+            f"{', '.join(unknown)} (their sources: {', '.join(sorted(state.sources)) or 'none'})"), stacklevel=1)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

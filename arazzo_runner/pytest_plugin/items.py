@@ -51,6 +51,8 @@ class DocumentFile(pytest.File):
             document = Workspace(None, session.suite.limits).load(str(self.path))
         except LoadError as exc:
             raise self.CollectError(str(exc.diagnostic() or exc)) from None
+        session.documents += 1
+        session.sources.update(source.name for source in document.source_descriptions)
         lines: dict[str, int | None] = {}
         for workflow in document.workflows:
             if workflow.workflow_id and workflow.workflow_id not in lines:  # a repeated id fails as a diagnostic

@@ -40,6 +40,9 @@ class Session:
         self.suite = suite
         self.worker = worker
         self.records: list[RunRecord] = []
+        self.documents = 0
+        self.sources: set[str] = set()
+        """The source description names of the documents collected."""
         self.written: list[tuple[str, Path]] = []
         self._runner: Runner | None = None
 
@@ -54,6 +57,11 @@ class Session:
     def redactor(self) -> Redactor:
         """Masks the suite's credentials (records carry the rest of their secrets)."""
         return self.suite.credentials.redactor()
+
+    def unknown_servers(self) -> list[str]:
+        """The suite's server names that no collected document has as a source description: a misspelt name
+        leaves its source on the description's own servers, which may be a real API."""
+        return sorted(set(self.suite.servers) - self.sources) if self.documents else []
 
     def keep(self, record: RunRecord) -> None:
         """Keep a finished run for the reports."""

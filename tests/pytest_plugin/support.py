@@ -101,6 +101,18 @@ LEAK = """\
     successCriteria: [{condition: $statusCode == 200}]
 """
 
+PIN = """\
+- workflowId: pin
+  inputs:
+    type: object
+    properties: {pin: {type: string, format: password}}
+  steps:
+  - stepId: echo
+    operationId: echo
+    parameters: [{name: X-Token, in: header, value: $inputs.pin}]
+    successCriteria: [{condition: $statusCode == 200}]
+"""
+
 
 def document(*workflows: str) -> str:
     """An Arazzo document of these workflows (their text as in :data:`PING`, ...)."""

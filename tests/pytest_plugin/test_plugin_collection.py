@@ -152,6 +152,16 @@ def test_a_source_without_a_server_fails_with_the_option_that_gives_one(suite: p
     result.stdout.fnmatch_lines(["*api*", "*(pass --arazzo-server api=URL or add it to arazzo_servers)*"])
 
 
+def test_a_server_name_no_collected_document_uses_is_warned_about(suite: pytest.Pytester) -> None:
+    write(suite, "flows.arazzo.yaml", document(PING))
+
+    result = suite.runpytest("--arazzo-server", "apii=http://127.0.0.1:9")
+
+    result.assert_outcomes(passed=1, warnings=1)
+    result.stdout.fnmatch_lines(["*PytestConfigWarning: arazzo_servers / --arazzo-server name no source description "
+                                 "of the collected documents: apii (their sources: api)"])
+
+
 def test_limits_and_strictness_from_the_options_apply_to_collected_runs(suite: pytest.Pytester) -> None:
     write(suite, "flows.arazzo.yaml", document(STATUS, LEAK))
 

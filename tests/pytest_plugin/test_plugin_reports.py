@@ -10,7 +10,7 @@ from xml.etree.ElementTree import fromstring
 import pytest
 
 from arazzo_runner.pytest_plugin.session import dumps, loads
-from tests.pytest_plugin.support import LEAK, PING, SECRET, TOKEN, USER, document, forms
+from tests.pytest_plugin.support import LEAK, PIN, PING, SECRET, TOKEN, USER, document, forms
 from tests.reports.scenarios import failing_criterion
 from tests.reports.support import Api, check_har, check_junit
 
@@ -59,6 +59,20 @@ def test_every_report_holds_every_run_of_the_session_and_the_job_summary_gets_th
         "leak", "ping", "test_through_the_fixture", "user[set-1]", "user[set-2]"]
     written = "".join(path.read_text("utf-8") for path in out.iterdir())
     assert [form for secret in (SECRET, TOKEN) for form in forms(secret) if form in written] == []
+
+
+def test_a_secret_input_is_masked_in_the_failure_and_in_every_report(suite: pytest.Pytester) -> None:
+    pin = "9f8e/7d+6c"
+    Path(suite.path, "flows.arazzo.yaml").write_text(document(PIN), "utf-8")
+    Path(suite.path, "flows.inputs.yaml").write_text(f'pin: {{pin: "{pin}"}}\n', "utf-8")
+
+    result = suite.runpytest(*options(suite.path / "out"))
+
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(['inputs: {"pin": "[*][*][*]"} (from flows.inputs.yaml:1:1)',
+                                 '*"token": "[*][*][*]", "token64": "[*][*][*]"*'])
+    shown = result.stdout.str() + "".join(path.read_text("utf-8") for path in (suite.path / "out").iterdir())
+    assert [form for form in forms(pin) if form in shown] == []
 
 
 def test_under_xdist_the_controller_writes_each_report_once_with_every_workers_runs(
