@@ -115,9 +115,10 @@ class WorkflowItem(pytest.Item):
             result = runner.run(str(self.path), self.workflow_id, inputs, listeners=[recorder])
         except ArazzoError as exc:
             reason, details = _refusal(exc)
-            record = not_run_record(self.document, self.workflow_id, self.input_set.label, shown, reason,
-                                     started)
-            session.keep(record)
+            # The reports say why in full: their reader may never see this terminal.
+            record = not_run_record(self.document, self.workflow_id, self.input_set.label, shown,
+                                    "; ".join([reason, *details]), started)
+            session.keep(sealed(record, secrets))
             title = f"workflow {record.title}"
             text = not_run(title, reason, details, runner.redactor.adding(*secrets), origin=self.input_set.origin)
             raise WorkflowFailed(text) from None
@@ -131,9 +132,9 @@ class WorkflowItem(pytest.Item):
         diagnostics = validate(str(self.path), strict=session.suite.strict)
         errors = [d for d in diagnostics if d.severity == "error"]
         reason = f"the document has {len(errors)} problem(s)" if errors else "the document has no workflow"
-        session.keep(not_run_record(self.document, DOCUMENT_ITEM, "", {}, reason, time.time()))
-        raise WorkflowFailed(not_run(f"document {self.document}", reason, [str(d) for d in diagnostics],
-                                     session.redactor))
+        details = [str(d) for d in diagnostics]
+        session.keep(not_run_record(self.document, DOCUMENT_ITEM, "", {}, "; ".join([reason, *details]), time.time()))
+        raise WorkflowFailed(not_run(f"document {self.document}", reason, details, session.redactor))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
                      style: Any = None) -> str | Any:

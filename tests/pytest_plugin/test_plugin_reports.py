@@ -61,6 +61,18 @@ def test_every_report_holds_every_run_of_the_session_and_the_job_summary_gets_th
     assert [form for secret in (SECRET, TOKEN) for form in forms(secret) if form in written] == []
 
 
+def test_a_run_refused_before_its_first_request_is_in_the_reports_with_its_reason(suite: pytest.Pytester) -> None:
+    Path(suite.path, "flows.arazzo.yaml").write_text(document(USER), "utf-8")
+    Path(suite.path, "flows.inputs.yaml").write_text('user: {id: "seven"}\n', "utf-8")
+
+    result = suite.runpytest("--arazzo-report-json", "report.json")
+
+    result.assert_outcomes(failed=1)
+    [run] = json.loads(Path(suite.path, "report.json").read_text("utf-8"))["runs"]
+    assert (run["workflowId"], run["status"], run["steps"]) == ("user", "failed", [])
+    assert run["error"].startswith("invalid inputs; input 'id': ") and "integer" in run["error"]
+
+
 def test_a_secret_input_is_masked_in_the_failure_and_in_every_report(suite: pytest.Pytester) -> None:
     pin = "9f8e/7d+6c"
     Path(suite.path, "flows.arazzo.yaml").write_text(document(PIN), "utf-8")
