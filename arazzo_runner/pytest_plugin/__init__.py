@@ -108,6 +108,9 @@ def arazzo_runner(request: pytest.FixtureRequest) -> Iterator[Callable[..., Runn
             options["auth"] = {**suite.auth, **(options.get("auth") or {})}
         options.setdefault("limits", suite.limits)
         options.setdefault("strict", suite.strict)
+        options.setdefault("compat", suite.compat)
+        if suite.mock and not any(options.get(k) for k in ("client", "async_client", "transport")):
+            options.setdefault("mock", True)  # a test that brings its own transport keeps it
         if suite.servers:  # one suite-wide mapping names sources of many documents
             options.setdefault("unknown_servers", "ignore")
         return RecordingRunner(keep, **options)

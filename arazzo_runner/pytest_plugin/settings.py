@@ -43,6 +43,11 @@ def add_options(parser: pytest.Parser) -> None:
                     help="an engine limit for every Arazzo run, e.g. request_timeout=5")
     group.addoption("--arazzo-strict", action="store_true", default=False,
                     help="fail a step whose response does not match its OpenAPI operation (else a warning)")
+    group.addoption("--arazzo-compat", action="store_true", default=False,
+                    help="run documents written in other engines' dialects as their authors meant (warnings say "
+                         "what was read how)")
+    group.addoption("--arazzo-mock", action="store_true", default=False,
+                    help="answer every request of collected workflows in-process from the OpenAPI descriptions")
     for kind in REPORTS:
         group.addoption(f"--arazzo-report-{kind}", metavar="FILE", default=None,
                         help=f"write the {kind} report of every Arazzo run of the session to FILE")
@@ -52,6 +57,10 @@ def add_options(parser: pytest.Parser) -> None:
                   default=[])
     parser.addini("arazzo_limits", "NAME=VALUE lines: engine limits for every run", type="linelist", default=[])
     parser.addini("arazzo_strict", "fail steps whose responses do not match their OpenAPI operation",
+                  type="bool", default=False)
+    parser.addini("arazzo_compat", "run documents written in other engines' dialects as their authors meant",
+                  type="bool", default=False)
+    parser.addini("arazzo_mock", "answer every request of collected workflows from the OpenAPI descriptions",
                   type="bool", default=False)
 
 
@@ -69,6 +78,8 @@ class Suite:
     strict: bool
     reports: Mapping[str, Path]
     """Report format (one of :data:`REPORTS`) to the file it is written to."""
+    compat: bool = False
+    mock: bool = False
 
     def collects(self, path: Path) -> bool:
         """Whether ``path`` is one of the documents to collect."""
@@ -86,7 +97,7 @@ class Suite:
         """A runner for collected documents. One mapping of servers serves every document of the suite, so a
         source a document does not use is no mistake (``unknown_servers="ignore"``)."""
         return Runner(servers=self.servers, auth=self.credentials, limits=self.limits, strict=self.strict,
-                      unknown_servers="ignore")
+                      unknown_servers="ignore", compat=self.compat, mock=self.mock)
 
 
 def read_suite(config: pytest.Config) -> Suite:
@@ -111,6 +122,8 @@ def read_suite(config: pytest.Config) -> Suite:
         limits=limits,
         strict=bool(config.getini("arazzo_strict")) or bool(config.getoption("--arazzo-strict")),
         reports=MappingProxyType(reports),
+        compat=bool(config.getini("arazzo_compat")) or bool(config.getoption("--arazzo-compat")),
+        mock=bool(config.getini("arazzo_mock")) or bool(config.getoption("--arazzo-mock")),
     )
 
 
