@@ -101,7 +101,7 @@ class Operation:
 
 @dataclass(frozen=True)
 class OpenAPISource:
-    """A loaded OpenAPI (3.0, 3.1, or Swagger 2.0) description and its operation index."""
+    """A loaded OpenAPI (3.0, 3.1, 3.2, or Swagger 2.0) description and its operation index."""
 
     name: str
     document: SourceDocument = field(repr=False)
@@ -139,11 +139,11 @@ class OpenAPISource:
 
 
 def detect_openapi_version(data: Any) -> str | None:
-    """``"3.0"``, ``"3.1"`` or ``"2.0"`` for an OpenAPI/Swagger root object, else ``None``."""
+    """``"3.0"``, ``"3.1"``, ``"3.2"`` or ``"2.0"`` for an OpenAPI/Swagger root object, else ``None``."""
     if not isinstance(data, dict):
         return None
     openapi = data.get("openapi")
-    if isinstance(openapi, str) and openapi.startswith(("3.0", "3.1")):
+    if isinstance(openapi, str) and openapi.startswith(("3.0", "3.1", "3.2")):
         return openapi[:3]
     if data.get("swagger") == "2.0":
         return "2.0"
@@ -154,7 +154,7 @@ def build_openapi_source(name: str, document: SourceDocument, load: DocumentLoad
     """Index every operation of an OpenAPI document; ``load`` fetches documents named by external ``$ref``s."""
     version = detect_openapi_version(document.data)
     if version is None:
-        raise LoadError(f"{document.name} is not an OpenAPI 3.0/3.1 (or Swagger 2.0) description",
+        raise LoadError(f"{document.name} is not an OpenAPI 3.0/3.1/3.2 (or Swagger 2.0) description",
                         document.location(), rule="source-invalid")
     resolver = _Resolver(load)
     data = document.data
@@ -168,10 +168,7 @@ def build_openapi_source(name: str, document: SourceDocument, load: DocumentLoad
             continue
         path_params = _parameter_list(resolver, item_doc, item.get("parameters"))
         path_servers = _servers(item, version)
-        for method in HTTP_METHODS:
-            operation = item.get(method)
-            if not isinstance(operation, dict):
-                continue
+        for method, place, operation in _operations(item, version):
             op_params = _parameter_list(resolver, item_doc, operation.get("parameters"))
             merged = {(p.name, p.location): p for p in path_params}
             merged.update({(p.name, p.location): p for p in op_params})
@@ -179,7 +176,7 @@ def build_openapi_source(name: str, document: SourceDocument, load: DocumentLoad
             operations.append(Operation(
                 source_name=name,
                 document=document,
-                pointer=child_pointer("/paths", path, method),
+                pointer=child_pointer("/paths", path, *place),
                 method=method.upper(),
                 path=path,
                 operation_id=operation.get("operationId") if isinstance(operation.get("operationId"), str)
@@ -191,7 +188,7 @@ def build_openapi_source(name: str, document: SourceDocument, load: DocumentLoad
                 servers=_servers(operation, version) or path_servers or root_servers,
                 raw=operation,
                 home=item_doc,
-                home_pointer=child_pointer(item_at, method),
+                home_pointer=child_pointer(item_at, *place),
             ))
     return OpenAPISource(name, document, version, tuple(operations), _security_schemes(resolver, document, version))
 
@@ -204,6 +201,21 @@ class _Resolver:
 
     def resolve(self, document: SourceDocument, node: Any) -> tuple[SourceDocument, Any]:
         return follow(document, node, self._load)
+
+
+def _operations(item: dict[str, Any], version: str) -> list[tuple[str, tuple[str, ...], Any]]:
+    """The operations of a path item as (method, where in the item, operation): one per HTTP method field;
+    OpenAPI 3.2 adds ``query`` and any other method under ``additionalOperations``."""
+    found: list[tuple[str, tuple[str, ...], Any]] = [(m, (m,), item[m]) for m in HTTP_METHODS
+                                                     if isinstance(item.get(m), dict)]
+    if version == "3.2":
+        if isinstance(item.get("query"), dict):
+            found.append(("query", ("query",), item["query"]))
+        extra = item.get("additionalOperations")
+        for method, operation in (extra.items() if isinstance(extra, dict) else ()):
+            if isinstance(method, str) and isinstance(operation, dict) and method.lower() not in HTTP_METHODS:
+                found.append((method, ("additionalOperations", method), operation))
+    return found
 
 
 def _parameter_list(resolver: _Resolver, document: SourceDocument, raw: Any) -> list[OperationParameter]:
