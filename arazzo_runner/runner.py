@@ -49,6 +49,10 @@ from arazzo_runner.validate import strictly
 
 __all__ = ["Prepared", "Runner", "arun", "run"]
 
+MOCK_BASE = "http://mock.arazzo.invalid/"
+"""Where ``mock=True`` sends a relative server of a description read from a file (``.invalid`` never resolves,
+RFC 2606; nothing is sent anyway)."""
+
 
 @dataclass(frozen=True)
 class Prepared:
@@ -140,7 +144,8 @@ class Runner:
         credentials = auth if isinstance(auth, CredentialStore) else CredentialStore(
             auth or {}, os.environ if environ is None else environ)
         settings = RequestSettings(MappingProxyType(dict(servers or {})),
-                                   MappingProxyType(dict(server_variables or {})), credentials)
+                                   MappingProxyType(dict(server_variables or {})), credentials,
+                                   offline_base=MOCK_BASE if mock else None)
         shortcuts = {"request_timeout": timeout, "max_steps": max_steps, "max_workflow_depth": max_depth}
         limits = limits.with_values(**{name: value for name, value in shortcuts.items() if value is not None})
         if mock and (client is not None or async_client is not None or transport is not None):

@@ -43,6 +43,9 @@ class RequestSettings:
     """Base URLs by source description name, replacing the OpenAPI servers."""
     server_variables: Mapping[str, str] = field(default_factory=_empty)
     credentials: CredentialStore = field(default_factory=lambda: CredentialStore({}, environ={}))
+    offline_base: str | None = None
+    """With ``--mock``: the base a relative server URL of a description read from a file resolves against (the
+    requests never leave the process, so any host will do; without it that server has no host)."""
 
 
 @dataclass(slots=True)
@@ -95,8 +98,11 @@ def server_url(plan: RequestPlan, settings: RequestSettings) -> str:
     servers = plan.operation.servers
     # OpenAPI: without `servers`, the one server is "/", relative to where the description was read from.
     url, variables = (servers[0].url, servers[0].variables) if servers else ("/", {})
+    base = source.url
+    if settings.offline_base is not None and not base.startswith(("http://", "https://")):
+        base = settings.offline_base
     try:
-        return resolve_server_url(url, variables, settings.server_variables, base=source.url)
+        return resolve_server_url(url, variables, settings.server_variables, base=base)
     except ExecutionError as exc:
         raise ExecutionError(f"{plan.operation}: {exc.message}", rule=exc.rule,
                              hint=Hint("server", source.name)) from None

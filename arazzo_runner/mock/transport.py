@@ -13,7 +13,8 @@ The answer is :func:`~arazzo_runner.mock.responses.mock_response` of the operati
 operation and expected status: the same descriptions and request give byte-identical responses. A request
 may name the status it expects in ``request.extensions["arazzo_expected_status"]`` (an ``int``). A request no
 operation matches gets ``404`` with an ``application/problem+json`` body naming the method and path, except an
-OAuth2 token request (a form POST with ``grant_type``), which gets a fixed bearer token. Every
+OAuth2 token request (a form POST with ``grant_type``), which gets a fixed bearer token (as does a token request
+to an operation whose description declares no response body). Every
 answer is marked: the header ``X-Arazzo-Mock: 1`` and ``response.extensions["arazzo_mock"] = True``.
 """
 
@@ -110,6 +111,8 @@ class MockTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             route = self._routes[found]
             answer = mock_response(route.operation, route.source, self._load, expected)
             self._answers[(found, expected)] = answer
+        if not answer.content and 200 <= answer.status < 300 and _is_token_request(request):
+            return _token()  # a token endpoint whose description leaves the body out: RFC 6749's answer
         headers = [(name.encode("utf-8"), value.encode("utf-8")) for name, value in answer.headers]
         content = b"" if request.method.upper() == "HEAD" else answer.content
         return _marked(answer.status, headers, content)
@@ -170,8 +173,9 @@ def _is_token_request(request: httpx.Request) -> bool:
 
 
 def _token() -> httpx.Response:
-    """A token for a mocked run: the same every time, so runs stay deterministic."""
-    body = {"access_token": "mock-access-token", "token_type": "Bearer", "expires_in": 3600}
+    """A token for a mocked run (RFC 6749 §5.1), the same every time, so runs stay deterministic."""
+    body = {"access_token": "mock-access-token", "token_type": "Bearer", "expires_in": 3600,
+            "refresh_token": "mock-refresh-token"}
     return _marked(200, [(b"Content-Type", b"application/json")], json.dumps(body).encode("utf-8"))
 
 
