@@ -115,7 +115,10 @@ class Report:
     def _step_line(self, step: StepResult, depth: int) -> str:
         paint = self.style.paint
         mark = paint("ok", "ok  ") if step.status == "succeeded" else paint("fail", "FAIL")
-        request = f"{step.request.method} {step.request.url}" if step.request else "(sub-workflow)"
+        if step.request is not None:
+            request = f"{step.request.method} {step.request.url}"
+        else:
+            request = "(sub-workflow)" if step.sub_run is not None else "(not sent)"
         code = step.status_code if step.status_code is not None else "-"
         if step.mocked:
             code = f"{code} mocked"

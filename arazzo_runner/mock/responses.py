@@ -3,7 +3,9 @@
 The status (:func:`choose_status`):
 
 1. the expected status, when the request asks for one (100–599) and the operation declares it — by its exact
-   code, by its range (``201`` under ``2XX`` is answered ``201``) or through ``default``;
+   code, by its range (``201`` under ``2XX`` is answered ``201``) or through ``default``; an expected success
+   the operation does not declare is answered too, with the body of its first declared success (a document's
+   criteria know better than a loose description which success code the API gives);
 2. else the first success the operation declares, in document order: a ``2xx`` code as written, ``2XX`` as
    ``200``;
 3. else the first declared code (a range ``4XX`` as ``400``);
@@ -68,6 +70,13 @@ def choose_status(declared: Iterable[str], expected: int | None = None) -> tuple
                 return expected, key
         if "default" in keys:
             return expected, "default"
+        if text.startswith("2"):
+            # A success status the description does not declare: the document's criteria know better what
+            # the API answers; the first declared success response gives the body.
+            success = next((k for k in keys if k.startswith("2") and (_CODE.fullmatch(k) or _RANGE.fullmatch(k))),
+                           None)
+            if success is not None:
+                return expected, success
     for key in keys:
         if key.startswith("2") and (_CODE.fullmatch(key) or _RANGE.fullmatch(key)):
             return _status_of(key), key
