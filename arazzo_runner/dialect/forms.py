@@ -49,7 +49,7 @@ class Rewrite:
     rules: tuple[str, ...]
 
 
-_BODY = re.compile(r"^\$(request|response)\.body(?=[.\[])")
+_BODY = re.compile(r"^\$(request\.body|response\.body|message\.payload)(?=[.\[])")
 _SEGMENT = re.compile(r"\.([^.\[\]#{}\s]+)|\[(\d+)\]|\[\s*'([^']*)'\s*\]|\[\s*\"([^\"]*)\"\s*\]")
 _HEADERS = re.compile(r"^\$(request|response)\.headers\.")
 _STATUS = re.compile(r"^\$(?:response\.(?:status|statusCode|status_code|code)|status|statuscode|status_code)$")
@@ -213,7 +213,7 @@ def _body_pointer(text: str) -> str | None:
             return None  # something after the navigation we cannot read: no certain rewrite
         tokens.append(next(group for group in segment.groups() if group is not None))
         pos = segment.end()
-    return f"${match.group(1)}.body#/" + "/".join(escape(token) for token in tokens)
+    return f"${match.group(1)}#/" + "/".join(escape(token) for token in tokens)
 
 
 def _header_singular(text: str) -> str | None:

@@ -35,8 +35,10 @@ KINDS = (
     "workflows",
     "sourceDescriptions",
     "components",
+    "self",
+    "message",
 )
-"""The runtime-expression sources of Arazzo 1.0.x, spelled as after the ``$``."""
+"""The runtime-expression sources, spelled as after the ``$`` (``self`` and ``message`` are Arazzo 1.1's)."""
 
 _JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -113,6 +115,9 @@ _RESOLVERS: dict[str, _Resolver] = {
     "workflows": lambda e, c: _named(child(child(c.workflows, e.parts[0]), e.parts[1]), e, e.parts[2]),
     "sourceDescriptions": lambda e, c: child(child(c.source_descriptions, e.parts[0]), e.parts[1]),
     "components": lambda e, c: child(child(c.components, e.parts[0]), e.parts[1]),
+    "self": lambda e, c: c.self_uri,
+    # AsyncAPI messages are not received yet: a `$message` expression has no value anywhere.
+    "message": lambda e, c: MISSING,
 }
 
 

@@ -70,3 +70,5 @@ class ExpressionContext:
     workflows: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=_empty)
     source_descriptions: Mapping[str, Mapping[str, Any]] = field(default_factory=_empty)
     components: Mapping[str, Mapping[str, Any]] = field(default_factory=_empty)
+    self_uri: Any = MISSING
+    """1.1 ``$self``: the document's base URI (its ``$self`` resolved, else where it was read from)."""

@@ -9,7 +9,9 @@ The 1.0.1 ABNF lets ``name`` match anything; this parser implements the structur
 * ``$inputs.<id>[#ptr]`` ``$outputs.<id>[#ptr]`` ``$steps.<strict-id>.outputs.<id>[#ptr]``,
   ``$workflows.<strict-id>.inputs|outputs.<id>[#ptr]``;
 * ``$sourceDescriptions.<strict-id>.<name>``;
-* ``$components.parameters|successActions|failureActions.<id>``.
+* ``$components.parameters|successActions|failureActions.<id>``;
+* Arazzo 1.1's ``$self`` and ``$message.header.<token>`` ``.payload[#<pointer>]`` (validation refuses them in a
+  1.0 document).
 
 ``<id>`` is ``[A-Za-z0-9._-]+``, ``<strict-id>`` the same without dots, ``<name>`` any JSON-string
 characters (escapes decoded), ``<token>`` an RFC 9110 token. As in Arazzo 1.1, ``{`` and ``}`` are never
@@ -39,7 +41,6 @@ _SIMPLE_ESCAPES: Final = {
     "r": "\r",
     "t": "\t",
 }
-_ONLY_IN_1_1: Final = ("self", "message")
 _WORKFLOW_FIELDS: Final = ("inputs", "outputs")
 _COMPONENT_TYPES: Final = ("parameters", "successActions", "failureActions")
 
@@ -137,10 +138,11 @@ class _Scanner:
 
 
 def _message(scanner: _Scanner, kind: str) -> RuntimeExpression:
-    allowed = ("header", "query", "path", "body") if kind == "request" else ("header", "body")
+    allowed = {"request": ("header", "query", "path", "body"), "response": ("header", "body"),
+               "message": ("header", "query", "path", "body", "payload")}[kind]
     where = scanner.choice(allowed, f"'${kind}.'")
-    if where == "body":
-        return RuntimeExpression(kind, ("body",), scanner.pointer("'body'"))
+    if where in ("body", "payload"):
+        return RuntimeExpression(kind, (where,), scanner.pointer(f"'{where}'"))
     scanner.expect(".", repr(where))
     if where == "header":
         token = scanner.name(TOKEN_CHARS, "a header name")
@@ -187,6 +189,7 @@ def _components(scanner: _Scanner, kind: str) -> RuntimeExpression:
 _SECTIONS: Final[dict[str, Callable[[_Scanner, str], RuntimeExpression]]] = {
     "request": _message,
     "response": _message,
+    "message": _message,
     "inputs": _workflow_value,
     "outputs": _workflow_value,
     "steps": _steps,
@@ -206,13 +209,11 @@ def parse_expression(text: str) -> RuntimeExpression:
     if not text.startswith("$"):
         raise scanner.error("a runtime expression starts with '$'", 0)
     kind = scanner.run(_ALNUM)
-    if kind in ("url", "method", "statusCode"):
+    if kind in ("url", "method", "statusCode", "self"):
         scanner.end(f"'${kind}'")
         return RuntimeExpression(kind)
     if not kind:
         raise scanner.error(f"expected a runtime expression name after '$', found {scanner.found()}")
-    if kind in _ONLY_IN_1_1:
-        raise scanner.error(f"'${kind}' is an Arazzo 1.1 expression, not available in Arazzo 1.0.x", 0)
     if kind not in _SECTIONS:
         known = ", ".join("$" + k for k in KINDS)
         raise scanner.error(f"unknown runtime expression '${kind}' (expected one of {known})", 1)

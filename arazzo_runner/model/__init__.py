@@ -118,6 +118,8 @@ class Action(Node):
     retry_after: float | None = None
     retry_limit: int | None = None
     criteria: tuple[Criterion, ...] = ()
+    parameters: tuple[Parameter | Reusable, ...] = ()
+    """1.1: the inputs of the ``goto``/``retry`` target workflow."""
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,9 @@ class PayloadReplacement(Node):
 
     target: str
     value: Any
+    target_type: str | None = None
+    """1.1 ``targetSelectorType`` (``jsonpointer``, ``jsonpath`` or ``xpath``); ``None``: by the media type."""
+    target_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +158,14 @@ class Step(Node):
     on_success: tuple[Action | Reusable, ...] | None = None
     on_failure: tuple[Action | Reusable, ...] | None = None
     outputs: Mapping[str, Any] = field(default_factory=_empty)
+    timeout: int | None = None
+    """1.1: milliseconds the step may take before it is aborted and fails."""
+    depends_on: tuple[str, ...] = ()
+    """1.1: the steps that must have completed first (local ids, ``$workflows.<w>.steps.<s>``, ...)."""
+    channel_path: str | None = None
+    """1.1: an AsyncAPI channel (the engine does not run AsyncAPI steps yet)."""
+    action: str | None = None
+    """1.1: an AsyncAPI step's ``send`` or ``receive``."""
 
 
 @dataclass(frozen=True)
@@ -197,6 +210,14 @@ class ArazzoDocument(Node):
     source_descriptions: tuple[SourceDescription, ...]
     workflows: tuple[Workflow, ...]
     components: Components
+    self_uri: str | None = None
+    """1.1 ``$self``: the document's own URI (its base URI when absolute, else resolved against where it was
+    read from)."""
+
+    @property
+    def version(self) -> str:
+        """``"1.1"`` for an ``arazzo: 1.1.x`` document, else ``"1.0"`` (what the rules and the schema follow)."""
+        return "1.1" if self.arazzo.startswith("1.1.") else "1.0"
 
     @property
     def url(self) -> str:

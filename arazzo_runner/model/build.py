@@ -60,6 +60,7 @@ class _Builder:
                 failure_actions=self.named(components, "failureActions",
                                            lambda p, a: self.action(p, a, "failure")),
             ),
+            self_uri=_str(data.get("$self")),
         )
 
     def named(self, components: dict[str, Any], key: str, make: Any) -> Mapping[str, Any]:
@@ -102,6 +103,10 @@ class _Builder:
             on_failure=self.actions(data.get("onFailure"), f"{pointer}/onFailure", "failure")
             if "onFailure" in data else None,
             outputs=MappingProxyType(_obj(data.get("outputs"))),
+            timeout=_int(data.get("timeout")),
+            depends_on=tuple(d for d in _list(data.get("dependsOn")) if isinstance(d, str)),
+            channel_path=_str(data.get("channelPath")),
+            action=_str(data.get("action")),
         )
 
     def request_body(self, pointer: str, data: dict[str, Any]) -> RequestBody:
@@ -112,7 +117,8 @@ class _Builder:
             payload=data.get("payload"),
             has_payload="payload" in data,
             replacements=tuple(
-                PayloadReplacement(self.doc, p, _str(r.get("target")) or "", r.get("value"))
+                PayloadReplacement(self.doc, p, _str(r.get("target")) or "", r.get("value"),
+                                   *_selector_type(r.get("targetSelectorType")))
                 for p, r in _items(data.get("replacements"), f"{pointer}/replacements")
             ),
         )
@@ -146,6 +152,7 @@ class _Builder:
                 retry_after, bool) else None,
             retry_limit=retry_limit if isinstance(retry_limit, int) and not isinstance(retry_limit, bool) else None,
             criteria=self.criteria(data.get("criteria"), f"{pointer}/criteria"),
+            parameters=self.parameters(data.get("parameters"), f"{pointer}/parameters"),
         )
 
     def criteria(self, value: Any, pointer: str) -> tuple[Criterion, ...]:
@@ -159,6 +166,17 @@ class _Builder:
             result.append(Criterion(self.doc, p, _str(data.get("condition")) or "", _str(data.get("context")),
                                     _str(kind) or "simple", version, "type" in data))
         return tuple(result)
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _selector_type(value: Any) -> tuple[str | None, str | None]:
+    """A 1.1 selector type: a name, or an Expression Type Object (type and version)."""
+    if isinstance(value, dict):
+        return _str(value.get("type")), _str(value.get("version"))
+    return _str(value), None
 
 
 def _obj(value: Any) -> dict[str, Any]:

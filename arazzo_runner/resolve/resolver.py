@@ -134,12 +134,22 @@ class _Resolver:
              inherited: Sequence[Parameter], success: Sequence[ResolvedAction],
              failure: Sequence[ResolvedAction], complete: bool) -> ResolvedStep:
         operation, target = None, None
-        named = [f for f, v in (("operationId", step.operation_id), ("operationPath", step.operation_path),
-                                ("workflowId", step.workflow_id)) if v is not None]
+        fields = [("operationId", step.operation_id), ("operationPath", step.operation_path),
+                  ("workflowId", step.workflow_id)]
+        if bound.document.version == "1.1":
+            fields.insert(2, ("channelPath", step.channel_path))
+        named = [f for f, v in fields if v is not None]
+        choices = ", ".join(f for f, _ in fields[:-1]) + f" or {fields[-1][0]}"
         if len(named) != 1:
-            message = ("a step needs exactly one of operationId, operationPath or workflowId"
+            message = (f"a step needs exactly one of {choices}"
                        if not named else f"a step may name only one target, found {' and '.join(named)}")
             self.report(step, None, "step-target", f"step '{step.step_id}': {message}")
+            complete = False
+        elif step.channel_path is not None or step.action is not None:
+            # Room for AsyncAPI: the step is recognised, said to be unsupported, and never planned.
+            self.report(step, None, "asyncapi-not-supported",
+                        f"step '{step.step_id}' is an AsyncAPI step ({step.action or 'channelPath'}); this engine "
+                        "runs HTTP (OpenAPI) and workflow steps only", "warning")
             complete = False
         elif step.workflow_id is not None:
             target = self.workflow_reference(bound, key, step, "workflowId", step.workflow_id, "unknown-workflow-id",

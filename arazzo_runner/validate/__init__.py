@@ -22,8 +22,9 @@ from arazzo_runner.resolve import Resolution, WorkflowKey
 from arazzo_runner.sources import BoundDocument
 from arazzo_runner.validate.rules import document_rules
 from arazzo_runner.validate.schema import schema_diagnostics
+from arazzo_runner.validate.versions import newer_fields
 
-SUPPORTED_VERSION = re.compile(r"^1\.0\.\d+(-.+)?$")
+SUPPORTED_VERSION = re.compile(r"^1\.[01]\.\d+(-.+)?$")
 STRICT_RULES = frozenset({"unqualified-operation-id", "response-in-workflow-step", "dialect-sub-workflow-output"})
 """Warnings about what the specification requires but this engine tolerates; errors under ``strict``."""
 
@@ -57,12 +58,23 @@ def _document(bound: BoundDocument, resolution: Resolution, cycles: list[Diagnos
     diagnostics: list[Diagnostic] = []
     if not SUPPORTED_VERSION.match(document.arazzo):
         shown = data.get("arazzo") if isinstance(data, dict) else None
-        message = (f"unsupported Arazzo version {shown!r}: this engine implements 1.0.x"
+        message = (f"unsupported Arazzo version {shown!r}: this engine implements 1.0.x and 1.1.x"
                    if isinstance(shown, str) else "the document has no valid 'arazzo' version field")
         diagnostics.append(Diagnostic("error", "unsupported-version", message, document.field_location("arazzo")))
         if isinstance(shown, str):
             return diagnostics  # another version's document: our schema's complaints would only be noise
-    diagnostics.extend(schema_diagnostics(document.document))
+    schema = list(schema_diagnostics(document.document, document.version))
+    if document.version == "1.0":
+        newer = list(newer_fields(document.document))
+        # The 1.0 schema refuses the same places ("unexpected", wrong type, not in enum): say it once, better.
+        places = {d.location.pointer for d in newer}
+        named: dict[str, set[str]] = {}
+        for place in places:
+            parent, _, name = place.rpartition("/")
+            named.setdefault(parent, set()).add(name)
+        schema = [d for d in schema if d.location.pointer not in places
+                  and not any(f"'{name}'" in d.message for name in named.get(d.location.pointer, ()))] + newer
+    diagnostics.extend(schema)
     if not isinstance(data, dict):
         return diagnostics
     diagnostics.extend(bound.problems)

@@ -16,7 +16,8 @@ from arazzo_runner.model import ArazzoDocument, Criterion, Field, Node, Step, Wo
 
 CRITERION_TYPES = {"simple", "regex", "jsonpath", "xpath"}
 _LOOKS_LIKE_EXPRESSION = re.compile(
-    r"^\$(url|method|statusCode|request|response|inputs|outputs|steps|workflows|sourceDescriptions|components)\b")
+    r"^\$(url|method|statusCode|request|response|inputs|outputs|steps|workflows|sourceDescriptions|components|"
+    r"self|message)\b")
 
 
 class ExpressionRules:
@@ -105,6 +106,12 @@ class ExpressionRules:
     def _reference(self, node: Node, field: Field, expression: RuntimeExpression, workflow: Workflow | None,
                    step: Step | None) -> Iterator[Diagnostic]:
         kind, parts = expression.kind, expression.parts
+        if kind in ("self", "message") and self.document.version == "1.0":
+            yield node.diagnostic(field, "arazzo-1.1-field", f"'{expression}' is an Arazzo 1.1 expression; this "
+                                  "document declares 1.0 (write 'arazzo: 1.1.0' to use it)")
+        elif kind == "message":
+            yield node.diagnostic(field, "asyncapi-not-supported", f"'{expression}' reads an AsyncAPI message; this "
+                                  "engine runs HTTP (OpenAPI) steps only, so it has no value", "warning")
         if kind == "steps" and workflow is not None and parts:
             target = workflow.step(parts[0])
             if target is None:

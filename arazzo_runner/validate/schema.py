@@ -1,7 +1,8 @@
-"""The official Arazzo 1.0 JSON Schema, bundled, with its known bugs relaxed (ENGINE-CHECKLIST.md §11).
+"""The official Arazzo 1.0 and 1.1 JSON Schemas, bundled, with their known bugs relaxed (ENGINE-CHECKLIST.md §11).
 
-The file in ``schemas/`` is the published 2024-08-01 schema, unchanged (Apache-2.0, see ``schemas/NOTICE``).
-The relaxations are applied here, in code, so each one is visible and named:
+The files in ``schemas/`` are the published 2024-08-01 schema for 1.0 and the specification's 1.1 schema, unchanged
+(Apache-2.0, see ``schemas/NOTICE``); a document is checked against the schema of its ``arazzo`` version. The
+relaxations are applied here, in code, so each one is visible and named. For 1.0:
 
 (a) a ``retry`` failure action requires neither ``retryAfter`` nor a target (spec #342, fixed by PR #348);
 (b) a Criterion ``type`` may be a Criterion Expression Type Object (the schema's ``anyOf`` rejects it), and
@@ -10,6 +11,11 @@ The relaxations are applied here, in code, so each one is visible and named:
 (e) a Reusable Object may carry extra properties, which the spec says MUST be ignored.
 
 (d) — output values typed ``string`` — is kept: the spec defines outputs as runtime expressions.
+
+For 1.1, (e) as well, and:
+
+(f) a Parameter Object's ``value`` may be an object (the spec: "Any | {expression} | Selector Object"; the
+    schema's type list forgets ``object``, and an object value would match both branches of its ``oneOf``).
 """
 
 from __future__ import annotations
@@ -27,14 +33,27 @@ from arazzo_runner.errors import Diagnostic
 from arazzo_runner.loader import SourceDocument
 
 SCHEMA_FILE = "arazzo-1.0-2024-08-01.json"
+SCHEMA_FILE_1_1 = "arazzo-1.1-dev.json"
 
 
-@lru_cache(maxsize=1)
-def arazzo_schema() -> dict[str, Any]:
-    """The relaxed Arazzo 1.0 schema as a dict."""
-    text = resources.files("arazzo_runner").joinpath("schemas", SCHEMA_FILE).read_text("utf-8")
+@lru_cache(maxsize=2)
+def arazzo_schema(version: str = "1.0") -> dict[str, Any]:
+    """The relaxed Arazzo schema of ``version`` (``"1.0"`` or ``"1.1"``) as a dict."""
+    name = SCHEMA_FILE_1_1 if version == "1.1" else SCHEMA_FILE
+    text = resources.files("arazzo_runner").joinpath("schemas", name).read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
-    return _relax(schema)
+    return _relax_1_1(schema) if version == "1.1" else _relax(schema)
+
+
+def _relax_1_1(original: dict[str, Any]) -> dict[str, Any]:
+    schema = copy.deepcopy(original)
+    defs = schema["$defs"]
+    defs["reusable-object"].pop("unevaluatedProperties", None)
+    value = defs["parameter-object"]["properties"]["value"]
+    value["oneOf"][0]["type"] = [*value["oneOf"][0]["type"], "object"]
+    # A Selector Object is an object too: the two branches would both match it, so "oneOf" becomes "anyOf".
+    value["anyOf"] = value.pop("oneOf")
+    return schema
 
 
 def _relax(original: dict[str, Any]) -> dict[str, Any]:
@@ -61,14 +80,14 @@ def _relax(original: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-@lru_cache(maxsize=1)
-def _validator() -> Any:
+@lru_cache(maxsize=2)
+def _validator(version: str = "1.0") -> Any:
     from jsonschema import Draft202012Validator, validators
 
     # jsonschema compares every pair of items for ``uniqueItems`` (quadratic: 8,000 steps took half a minute);
     # hashing a canonical form of each item keeps it linear with the same notion of equality.
     checked = validators.extend(Draft202012Validator, {"uniqueItems": _unique_items})
-    return checked(arazzo_schema())
+    return checked(arazzo_schema(version))
 
 
 def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> Iterator[Any]:
@@ -98,13 +117,20 @@ def _canonical(value: Any) -> Any:
     return (type(value).__name__, value)
 
 
-def schema_diagnostics(document: SourceDocument) -> Iterator[Diagnostic]:
-    """Every JSON Schema violation of an Arazzo document, as diagnostics with locations."""
+def schema_diagnostics(document: SourceDocument, version: str = "1.0") -> Iterator[Diagnostic]:
+    """Every JSON Schema violation of an Arazzo document, as diagnostics with locations, against the schema of
+    ``version``."""
     from jsonschema.exceptions import best_match
 
-    for error in _validator().iter_errors(document.data):
+    for error in _validator(version).iter_errors(document.data):
         if error.validator == "oneOf" and _STEP_POINTER.match(_pointer(error)):
-            continue  # several or no step targets: the semantic rule step-target says it better
+            # Several or no step targets: the semantic rule step-target says it better. In 1.1 a step is one
+            # of three kinds, so what is wrong inside the kind the step means is said as well.
+            if version == "1.1":
+                for leaf in _step_kind_errors(error):
+                    pointer = _pointer(leaf)
+                    yield Diagnostic("error", _rule(leaf, pointer), _message(leaf), document.location(pointer))
+            continue
         leaf = best_match(_relevant(error)) if error.context else error
         # best_match sometimes climbs back to a shallower error; keep the deeper of the two.
         if len(leaf.absolute_path) < len(error.absolute_path):
@@ -114,6 +140,31 @@ def schema_diagnostics(document: SourceDocument) -> Iterator[Diagnostic]:
 
 
 _STEP_POINTER = re.compile(r"^/workflows/\d+/steps/\d+$")
+_TARGETS = ("operationId", "operationPath", "channelPath", "workflowId")
+
+
+def _step_kind_errors(error: Any) -> list[Any]:
+    """The errors of a 1.1 step under the branch of ``step-object`` it means (openapi, asyncapi, workflow),
+    leaving out which target it names (step-target's job)."""
+    step = error.instance if isinstance(error.instance, dict) else {}
+    meant = 2 if "workflowId" in step else 1 if ("channelPath" in step or "action" in step) else 0
+    found: list[Any] = []
+    pending = [e for e in error.context if e.relative_schema_path and e.relative_schema_path[0] == meant]
+    while pending:
+        current = pending.pop()
+        if current.validator in ("oneOf", "allOf", "anyOf") and current.context:
+            pending.extend(current.context)
+            continue
+        if current.validator in ("if", "oneOf") or (
+                current.validator == "required" and any(f"'{t}'" in current.message for t in _TARGETS)):
+            continue  # a branch's condition, or which target the step names: not the author's mistake itself
+        found.append(current)
+    step_at = _pointer(error)
+    deeper = [e for e in found if _pointer(e) != step_at or e.validator != "unevaluatedProperties"]
+    # When something inside the step is wrong, the step's "unevaluated properties" is only its echo.
+    kept = deeper if len(deeper) < len(found) and deeper else found
+    unique = {(_pointer(e), e.validator): e for e in kept}
+    return sorted(unique.values(), key=lambda e: (_pointer(e), e.message))
 
 
 def _pointer(error: Any) -> str:

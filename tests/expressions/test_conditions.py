@@ -22,9 +22,6 @@ from tests.expressions.support import CONDITION_CASES, build_context, case_id
 # Cases of condition-cases.json this engine deliberately answers differently; each test consults the table
 # and then pins the deviating behaviour, so a change in either direction fails.
 DEVIATIONS: dict[str, str] = {
-    # $self is an Arazzo 1.1 expression (expression-cases.json flags it "1.1-only"); a 1.0.x engine rejects it
-    # in conditions as everywhere else.
-    "valid_syntax:$self == null": "Arazzo 1.1-only $self is a syntax error under Arazzo 1.0.x",
     # Bare operand truthiness (spec issue #517): the table follows JavaScript truthiness (200 is truthy). This
     # engine follows the Arazzo 1.1 wording: a bare value passes only when it is the boolean true, so a
     # criterion such as `$statusCode` cannot pass by accident on any non-empty value.

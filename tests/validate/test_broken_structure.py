@@ -29,9 +29,73 @@ def version_on_line_4(version: str) -> str:
 CASES = [
     # --- version and JSON Schema ---------------------------------------------------------------------------
     Broken(
-        "arazzo-1.1-is-not-this-engines-version",
-        version_on_line_4("1.1.0"),
-        "unsupported-version", "unsupported Arazzo version '1.1.0'", 4, 1,
+        "arazzo-1.2-is-not-this-engines-version",
+        version_on_line_4("1.2.0"),
+        "unsupported-version", "unsupported Arazzo version '1.2.0': this engine implements 1.0.x and 1.1.x", 4, 1,
+    ),
+    Broken(
+        "a-1.1-step-timeout-in-a-1.0-document",
+        arazzo("""\
+            workflows:
+              - workflowId: main
+                steps:
+                  - stepId: list
+                    operationId: listPets
+                    timeout: 500
+            """),
+        "arazzo-1.1-field", "step field 'timeout' is Arazzo 1.1; this document declares 1.0 (write 'arazzo: 1.1.0'",
+        13, 9,
+    ),
+    Broken(
+        "a-1.1-selector-object-output-in-a-1.0-document",
+        arazzo("""\
+            workflows:
+              - workflowId: main
+                steps:
+                  - stepId: list
+                    operationId: listPets
+                    outputs:
+                      first:
+                        context: $response.body
+                        selector: $.pets[0]
+                        type: jsonpath
+            """),
+        "arazzo-1.1-field", "a Selector Object as an output value is Arazzo 1.1", 14, 11,
+    ),
+    Broken(
+        "a-1.1-self-expression-in-a-1.0-document",
+        arazzo("""\
+            workflows:
+              - workflowId: main
+                steps:
+                  - stepId: list
+                    operationId: listPets
+                    outputs:
+                      me: $self
+            """),
+        "arazzo-1.1-field", "'$self' is an Arazzo 1.1 expression; this document declares 1.0", 14, 11,
+    ),
+    Broken(
+        "a-1.1-action-parameters-in-a-1.0-document",
+        arazzo("""\
+            workflows:
+              - workflowId: main
+                steps:
+                  - stepId: list
+                    operationId: listPets
+                    onSuccess:
+                      - name: next
+                        type: goto
+                        workflowId: other
+                        parameters:
+                          - name: id
+                            value: 1
+              - workflowId: other
+                steps:
+                  - stepId: get
+                    operationId: getPet
+            """),
+        "arazzo-1.1-field", "action 'parameters' is Arazzo 1.1", 17, 13,
     ),
     Broken(
         "arazzo-2.0-is-not-this-engines-version",
