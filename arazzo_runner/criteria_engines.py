@@ -204,3 +204,76 @@ def xml_document(value: Any, context: str) -> ElementTree.ElementTree:
         return ElementTree.ElementTree(ElementTree.fromstring(value))
     except (expat.ExpatError, ElementTree.ParseError) as exc:
         raise CriterionFailure(f"context {context} is not well-formed XML: {exc}") from None
+
+
+# --- selectors (Arazzo 1.1 Selector Objects): the same engines, returning what they select ---------------
+
+
+def select_jsonpath(query: Any, document: Any, timeout: float) -> list[Any]:
+    """The values of the nodes ``query`` selects in ``document``, in document order, within ``timeout`` s."""
+    import jsonpath_rfc9535
+
+    try:
+        with budget.time_budget(timeout):
+            return [node.value for node in query.find(document)]
+    except budget.OverBudget:
+        raise CriterionFailure(f"JSONPath query took longer than {timeout:g} s (evaluation_timeout)") from None
+    except jsonpath_rfc9535.JSONPathError as exc:
+        raise CriterionFailure(f"JSONPath query failed: {exc}") from None
+
+
+def select_xpath(token: Any, document: ElementTree.ElementTree, expression: str, timeout: float) -> Any:
+    """What a parsed XPath expression gives over ``document``: an atomic value, or the string values of the
+    nodes it selects (one node: its string value; several: a list; none: an empty list)."""
+    import elementpath
+    from elementpath.xpath2 import _xpath2_functions
+
+    try:
+        with budget.time_budget(timeout), _regex_as_bounded(_xpath2_functions):
+            result = token.evaluate(elementpath.XPathContext(document))
+    except budget.OverBudget:
+        raise CriterionFailure(f"XPath expression {expression!r} took longer than {timeout:g} s "
+                               "(evaluation_timeout)") from None
+    except elementpath.ElementPathError as exc:
+        raise CriterionFailure(f"XPath expression {expression!r} failed: {exc}") from None
+    items = result if isinstance(result, list) else [result]
+    values = [_string_value(item) for item in items]
+    if not isinstance(result, list):
+        return values[0]
+    return values[0] if len(values) == 1 else values
+
+
+def _string_value(item: Any) -> Any:
+    """An XPath item as JSON: a node's string value (the text it holds), an atomic value as it is."""
+    if isinstance(item, ElementTree.Element):
+        return "".join(item.itertext())
+    value = getattr(item, "value", None)  # attribute and text nodes of elementpath
+    if isinstance(value, str):
+        return value
+    if isinstance(item, str | int | float | bool) or item is None:
+        return item
+    return str(item)
+
+
+SELECTOR_TYPES = ("jsonpath", "xpath", "jsonpointer")
+
+
+def compile_selector(kind: str, version: str | None, selector: str) -> Any:
+    """A Selector Object's query compiled for its type and version (``None`` for a JSON Pointer, which needs
+    no compiling); raises :class:`CriterionFailure` saying what is wrong with it."""
+    if kind == "jsonpath":
+        if version is not None and version not in JSONPATH_VERSIONS:
+            raise CriterionFailure(f"unsupported jsonpath version {version!r}")
+        return compile_jsonpath(selector)
+    if kind == "xpath":
+        chosen = version or "xpath-31"
+        if chosen not in XPATH_PARSERS:
+            raise CriterionFailure(f"unsupported xpath version {chosen!r}")
+        return compile_xpath(chosen, selector)
+    if kind == "jsonpointer":
+        if version not in (None, "rfc6901"):
+            raise CriterionFailure(f"unsupported jsonpointer version {version!r}")
+        if selector and not selector.startswith("/") or "~" in selector.replace("~0", "").replace("~1", ""):
+            raise CriterionFailure(f"invalid JSON Pointer {selector!r}")
+        return None
+    raise CriterionFailure(f"unknown selector type {kind!r} (expected one of {', '.join(SELECTOR_TYPES)})")

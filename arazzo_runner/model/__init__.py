@@ -38,6 +38,13 @@ class Node:
         """File, pointer and line:column of this object."""
         return self.document.location(self.pointer)
 
+    @property
+    def in_1_1(self) -> bool:
+        """Whether this object is read as Arazzo 1.1 (its document says ``arazzo: 1.1.x``)."""
+        data = self.document.data
+        version = data.get("arazzo") if isinstance(data, dict) else None
+        return isinstance(version, str) and version.startswith("1.1.")
+
     def field_location(self, *names: str) -> Location:
         """Location of a field of this object, or of a member below it (``"outputs", "petId"``)."""
         return self.document.location(child_pointer(self.pointer, *names))
@@ -50,6 +57,14 @@ class Node:
         location = self.field_location(*names) if names else self.location
         found = None if fix is None else Fix(location.pointer, fix[0], fix[1])
         return Diagnostic(severity, rule, message, location, found)
+
+
+def is_selector(value: object) -> bool:
+    """An Arazzo 1.1 Selector Object: ``context``, ``selector`` and ``type`` (extensions aside), nothing else."""
+    if not isinstance(value, Mapping):
+        return False
+    keys = {str(key) for key in value if not str(key).startswith("x-")}
+    return keys == {"context", "selector", "type"} and isinstance(value.get("selector"), str)
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,8 @@ def _workflow(resolved: ResolvedWorkflow, compiler: SchemaCompiler, load: Docume
     sources = MappingProxyType({s.name: MappingProxyType({"url": s.url, "type": s.type or ""})
                                 for s in resolved.bound.document.source_descriptions})
     return WorkflowPlan(resolved.key, steps, MappingProxyType(index), resolved.depends_on,
-                        _outputs(workflow.outputs), plan_inputs(workflow, compiler, load), sources, workflow.location)
+                        _outputs(workflow.outputs, workflow.in_1_1), plan_inputs(workflow, compiler, load), sources,
+                        workflow.location)
 
 
 def _step(workflow: ResolvedWorkflow, resolved: ResolvedStep, index: Mapping[str, int], compiler: SchemaCompiler,
@@ -137,9 +138,11 @@ def _step(workflow: ResolvedWorkflow, resolved: ResolvedStep, index: Mapping[str
         check = compiler.memo(("responses", source.url, operation.pointer),
                               lambda: plan_response_check(operation, source, compiler, load))
         request = plan_request(operation, source, resolved.parameters, step.request_body, check)
-    inputs = tuple((p.name, compile_value(p.value)) for p in resolved.parameters) if resolved.workflow else ()
+    selectors = step.in_1_1
+    inputs = tuple((p.name, compile_value(p.value, selectors=selectors)) for p in resolved.parameters
+                   ) if resolved.workflow else ()
     return StepPlan(step.step_id, step.location, request, resolved.workflow, inputs,
-                    _criteria(step.success_criteria), _outputs(step.outputs),
+                    _criteria(step.success_criteria), _outputs(step.outputs, selectors),
                     tuple(_action(a, index) for a in resolved.success_actions),
                     tuple(_action(a, index) for a in resolved.failure_actions))
 
@@ -157,5 +160,5 @@ def _criteria(criteria: Sequence[CriterionObject]) -> tuple[Criterion, ...]:
                  for c in criteria)
 
 
-def _outputs(outputs: Mapping[str, Any]) -> tuple[tuple[str, Value], ...]:
-    return tuple((name, compile_value(value)) for name, value in outputs.items())
+def _outputs(outputs: Mapping[str, Any], selectors: bool) -> tuple[tuple[str, Value], ...]:
+    return tuple((name, compile_value(value, selectors=selectors)) for name, value in outputs.items())

@@ -74,7 +74,7 @@ def _parameter(operation: Operation, parameter: Parameter) -> ParameterPlan:
     location = parameter.in_ or "query"
     declared = operation.parameter(parameter.name, location)
     written = parameter.value if isinstance(parameter.value, str) else str(parameter.value)
-    value = compile_value(parameter.value)
+    value = compile_value(parameter.value, selectors=parameter.in_1_1)
     if declared is None and location == "path" and f"{{{parameter.name}}}" not in operation.path:
         return ParameterPlan(parameter.name, location, value, written, None, False,
                              f"parameter '{parameter.name}' (in path) is not declared by {operation} and its path "
@@ -92,11 +92,13 @@ def _parameter(operation: Operation, parameter: Parameter) -> ParameterPlan:
 def _body(operation: Operation, body: RequestBody) -> BodyPlan:
     media = body.content_type or (operation.request_media_types[0] if operation.request_media_types
                                   else "application/json")
+    selectors = body.in_1_1
     if isinstance(body.payload, str):
         payload = compile_payload_text(body.payload, media_kind(media))
     else:
-        payload = compile_value(body.payload) if body.has_payload else Constant(None)
-    return BodyPlan(media, payload, tuple((r.target, compile_value(r.value)) for r in body.replacements),
+        payload = compile_value(body.payload, selectors=selectors) if body.has_payload else Constant(None)
+    return BodyPlan(media, payload, tuple((r.target, compile_value(r.value, selectors=selectors))
+                                          for r in body.replacements),
                     _encoding_for(operation, media), body.payload if body.has_payload else None)
 
 

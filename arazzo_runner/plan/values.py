@@ -31,6 +31,7 @@ from arazzo_runner.expressions import (
     parse_expression,
     parse_template,
 )
+from arazzo_runner.model import is_selector
 from arazzo_runner.text import to_text
 
 Omitted = Callable[[str, str], None]
@@ -219,12 +220,15 @@ def _no_value(value: Value) -> ExpressionEvaluationError:
     return ExpressionEvaluationError(f"runtime expression '{value}' has no value")
 
 
-def compile_value(value: Any) -> Value:
-    """The compiled form of a value as written in the document (whose depth the loader bounds)."""
+def compile_value(value: Any, *, selectors: bool = False) -> Value:
+    """The compiled form of a value as written in the document (whose depth the loader bounds); with
+    ``selectors`` (Arazzo 1.1 documents) an object that is a Selector Object selects instead of being data."""
     if isinstance(value, Mapping):
-        return Object(tuple((str(key), compile_value(item)) for key, item in value.items()))
+        if selectors and is_selector(value):
+            return compile_selector(value)
+        return Object(tuple((str(key), compile_value(item, selectors=selectors)) for key, item in value.items()))
     if isinstance(value, list | tuple):
-        return Array(tuple(compile_value(item) for item in value))
+        return Array(tuple(compile_value(item, selectors=selectors) for item in value))
     if isinstance(value, str):
         if is_runtime_expression(value):
             return Expression(parse_expression(value), value)
@@ -234,3 +238,11 @@ def compile_value(value: Any) -> Value:
                 return Text(template)
     return Constant(value)
 
+
+
+def compile_selector(value: Mapping[Any, Any]) -> Value:
+    """A Selector Object compiled now (its context expression and its query); a selector that cannot be
+    compiled is a value that fails with the reason when it is used (validation reports it first)."""
+    from arazzo_runner.plan.selectors import Selected
+
+    return Selected.of(value)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 
+from arazzo_runner.criteria_engines import CriterionFailure, compile_selector
 from arazzo_runner.errors import Diagnostic, ExpressionSyntaxError
 from arazzo_runner.expressions import RuntimeExpression, parse_condition, parse_expression, parse_template
-from arazzo_runner.model import ArazzoDocument, Criterion, Field, Node, Step, Workflow
+from arazzo_runner.model import ArazzoDocument, Criterion, Field, Node, Step, Workflow, is_selector
 
 CRITERION_TYPES = {"simple", "regex", "jsonpath", "xpath"}
 _LOOKS_LIKE_EXPRESSION = re.compile(
@@ -55,6 +56,10 @@ class ExpressionRules:
                step: Step | None = None) -> Iterator[Diagnostic]:
         """An output's expression parses and refers to what exists."""
         field = ("outputs", name)
+        if node.in_1_1 and is_selector(value):
+            assert isinstance(value, dict)
+            yield from self._selector(node, field, value, workflow, step)
+            return
         if not isinstance(value, str):
             return  # reported by the schema
         if value.startswith("$"):
@@ -68,13 +73,30 @@ class ExpressionRules:
         pending = [value]
         while pending:  # iterative: a deeply nested payload must not exhaust the stack
             item = pending.pop()
-            if isinstance(item, dict):
+            if node.in_1_1 and is_selector(item):
+                assert isinstance(item, dict)
+                yield from self._selector(node, field, item, workflow, step)
+            elif isinstance(item, dict):
                 pending.extend(reversed(list(item.values())))
             elif isinstance(item, list):
                 pending.extend(reversed(item))
             elif isinstance(item, str):
                 yield from self._suspicious(node, field, item)
                 yield from self._references(node, field, item, workflow, step)
+
+    def _selector(self, node: Node, field: Field, selector: dict[str, object], workflow: Workflow | None,
+                  step: Step | None) -> Iterator[Diagnostic]:
+        """A 1.1 Selector Object: its context is a runtime expression, its query compiles for its type."""
+        context = selector.get("context")
+        if isinstance(context, str):
+            yield from self._expression(node, field, context, "selector context")
+            yield from self._references(node, field, context, workflow, step)
+        written = selector.get("type")
+        kind, version = (written.get("type"), written.get("version")) if isinstance(written, dict) else (written, None)
+        try:
+            compile_selector(str(kind), None if version is None else str(version), str(selector.get("selector")))
+        except CriterionFailure as exc:
+            yield node.diagnostic(field, "invalid-selector", f"selector {selector.get('selector')!r}: {exc}")
 
     def _suspicious(self, node: Node, field: Field, text: str) -> Iterator[Diagnostic]:
         if not _LOOKS_LIKE_EXPRESSION.match(text):

@@ -141,6 +141,8 @@ KNOWN_WRONG_V11: dict[str, list[tuple[str, int]]] = {
     "async-depends-on-cross-workflow.arazzo.yaml": [("dialect-body-navigation", 21)],
     "openapi-and-asyncapi.arazzo.yaml": [("dialect-body-navigation", 92)],  # $message.payload.orderId
     "openapi-operation-path.arazzo.yaml": [("dialect-operation-path", 13)],  # $sourceDescriptions.userAPI#/paths/..
+    # The Selector Object's context '$steps.previous.outputs' names no output (the grammar needs one).
+    "payload-replacement-using-selector.arazzo.yaml": [("invalid-expression", 18)],
     "bnpl-example.yaml": [("dialect-body-navigation", 226), ("dialect-body-navigation", 227),
                           ("dialect-header-plural", 246), ("unknown-step-output", 242),
                           ("unknown-step-output", 253), ("unknown-step-output", 264)],  # as its 1.0 twin
