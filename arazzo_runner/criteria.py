@@ -18,6 +18,9 @@ Choices where Arazzo 1.0.1 is silent:
 * ``xpath`` defaults to XPath 3.1; ``xpath-10/20/30/31`` select elementpath's parser of that version. The
   context must be XML text; documents with a DOCTYPE or ENTITY declaration are refused before parsing
   (entity expansion attacks). A criterion passes on the expression's effective boolean value.
+* ``jsonpointer`` (Arazzo 1.1, as an Expression Type Object's type): the condition is an RFC 6901 pointer into
+  the context; it passes when the pointer reaches a value that is neither ``null`` nor ``false`` (1.1 says
+  nothing more; this mirrors the other types' "something was selected").
 * In regex/jsonpath/xpath conditions, ``{$expression}`` parts are substituted first (Arazzo 1.1); an
   embedded expression without a value fails the criterion. Only such conditions are compiled per evaluation.
 
@@ -38,6 +41,7 @@ from arazzo_runner.criteria_engines import (
     CriterionFailure,
     compile_jsonpath,
     compile_regex,
+    compile_selector,
     compile_xpath,
     json_document,
     run_jsonpath,
@@ -57,6 +61,7 @@ from arazzo_runner.expressions import (
     parse_template,
 )
 from arazzo_runner.expressions.ast import show
+from arazzo_runner.expressions.navigate import resolve_pointer
 from arazzo_runner.text import to_text
 
 __all__ = ["CRITERION_TYPES", "JSONPATH_VERSIONS", "XPATH_PARSERS", "Criterion", "CriterionOutcome",
@@ -237,10 +242,28 @@ def _xpath(condition: str, version: str | None, context: str) -> _Check:
     return check
 
 
+def _jsonpointer(condition: str, version: str | None, context: str) -> _Check:
+    if version not in (None, "rfc6901"):
+        raise CriterionFailure(f"unsupported jsonpointer version {version!r}")
+    prepared = _prepare(condition, _checked_pointer)
+
+    def check(value: Any, ctx: ExpressionContext, timeout: float) -> bool:
+        found = resolve_pointer(json_document(value, context), _use(prepared, ctx, _checked_pointer))
+        return found is not MISSING and found is not None and found is not False
+
+    return check
+
+
+def _checked_pointer(text: str) -> str:
+    compile_selector("jsonpointer", None, text)
+    return text
+
+
 CRITERION_TYPES: dict[str, Callable[[str, str | None, str], _Check]] = {
     "simple": _simple,
     "regex": _regex,
     "jsonpath": _jsonpath,
     "xpath": _xpath,
+    "jsonpointer": _jsonpointer,
 }
 """Criterion ``type`` -> compiler, keyed by the specification's own words."""

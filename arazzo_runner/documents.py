@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from arazzo_runner.errors import Diagnostic, DocumentError, LoadError
@@ -48,15 +49,19 @@ def open_model(document: ArazzoDocument, *, workspace: Workspace, schema_only: b
 
 
 def validate(path_or_url: PathOrUrl, *, retriever: Retriever | None = None, schema_only: bool = False,
-             strict: bool = False) -> list[Diagnostic]:
+             strict: bool = False, provided: Sequence[PathOrUrl] = ()) -> list[Diagnostic]:
     """Every problem of the document at ``path_or_url`` (errors and warnings); ``[]`` when it is clean.
 
     ``strict`` makes errors of the warnings about what the specification requires but the engine tolerates
-    (an unqualified ``operationId`` among several sources). Raises :class:`LoadError` only when the document
+    (an unqualified ``operationId`` among several sources). ``provided`` are other documents read first, so that
+    an Arazzo 1.1 source naming one by its ``$self`` finds it. Raises :class:`LoadError` only when the document
     itself cannot be read.
     """
     try:
-        opened = open_document(path_or_url, workspace=Workspace(retriever), schema_only=schema_only)
+        workspace = Workspace(retriever)
+        # Arazzo 1.1: every document provided is parsed before a reference is declared unresolvable.
+        workspace.provide([os.fspath(p) for p in provided])
+        opened = open_document(path_or_url, workspace=workspace, schema_only=schema_only)
     except LoadError as exc:
         diagnostic = exc.diagnostic()
         if diagnostic is None:

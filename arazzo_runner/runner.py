@@ -103,6 +103,9 @@ class Runner:
     declared 2xx, or the status a criterion compares ``$statusCode`` with; a body from its examples or built from
     its schema; see :mod:`arazzo_runner.mock`): no socket is opened, and every step result says ``mocked``.
 
+    ``provided`` are documents read before any is planned (Arazzo 1.1: a source naming a document by its
+    ``$self`` finds it among them).
+
     ``mask=False`` turns off masking secrets in results and messages (for debugging a run; every output then
     shows credentials and tokens as they are).
     """
@@ -133,6 +136,7 @@ class Runner:
         mask: bool = True,
         compat: bool = False,
         mock: bool = False,
+        provided: Iterable[PathOrUrl] = (),
     ) -> None:
         if unknown_servers not in ("error", "warning", "ignore"):
             raise UsageError(f"unknown_servers must be 'error', 'warning' or 'ignore', not {unknown_servers!r}")
@@ -157,6 +161,7 @@ class Runner:
         self._async_sleep = async_sleep or asyncio.sleep
         self._listeners = tuple(listeners)
         self._prepared: dict[tuple[str, str | None], Prepared] = {}
+        self._provided = [os.fspath(p) for p in provided]
         self._redactor = credentials.redactor() if mask else Unmasked()
 
     @property
@@ -194,6 +199,7 @@ class Runner:
         read_as: list[str] = []
         workspace = Workspace(self._retriever, self._options.limits,
                               rewrite=_compat_reader(read_as) if self._options.compat else None)
+        workspace.provide([path for path in self._provided if path != location])
         try:
             opened = open_document(location, workspace=workspace)
         except LoadError as exc:

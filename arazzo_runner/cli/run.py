@@ -170,6 +170,7 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             mask=not args.no_mask,
             compat=args.compat,
             mock=args.mock,
+            provided=args.paths if len(args.paths) > 1 else (),
         )
         inputs = parse_inputs(args.inputs or [])
     except UsageError as exc:  # its message names an --auth argument by position only, never its value

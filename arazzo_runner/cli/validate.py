@@ -18,7 +18,8 @@ def validate_command(paths: Sequence[str], fmt: str, schema_only: bool, out: Tex
     results: list[tuple[str, list[Diagnostic] | None, str | None]] = []
     for path in paths:
         try:
-            results.append((path, validate(path, schema_only=schema_only, strict=strict), None))
+            results.append((path, validate(path, schema_only=schema_only, strict=strict,
+                                           provided=[p for p in paths if p != path]), None))
         except LoadError as exc:
             results.append((path, None, str(exc)))
         except ArazzoError as exc:  # defensive: any engine error is a diagnostic, never a traceback

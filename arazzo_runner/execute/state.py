@@ -20,7 +20,7 @@ from arazzo_runner.execute.request import RequestSettings
 
 if TYPE_CHECKING:
     from arazzo_runner.execute.contract import Contract
-from arazzo_runner.expressions import ExpressionContext
+from arazzo_runner.expressions import MISSING, ExpressionContext
 from arazzo_runner.http import AuthChoice, AuthPlan, CredentialStore, apply_auth, choose_requirement
 from arazzo_runner.limits import DEFAULT_LIMITS, Limits
 from arazzo_runner.plan import Plan, RequestPlan, WorkflowPlan
@@ -200,7 +200,8 @@ class Frame:
         """What expressions of this workflow see between steps (built again only when something changed)."""
         if self._context is None or self._context[0] != state.version:
             context = ExpressionContext(inputs=self.inputs, steps=self.step_outputs, workflows=state.workflows(),
-                                        source_descriptions=self.plan.source_fields)
+                                        source_descriptions=self.plan.source_fields,
+                                        self_uri=MISSING if self.plan.self_uri is None else self.plan.self_uri)
             self._context = (state.version, context)
         return self._context[1]
 

@@ -230,6 +230,16 @@ class ArazzoDocument(Node):
     read from)."""
 
     @property
+    def base_uri(self) -> str:
+        """The base URI of the document (1.1): its ``$self`` resolved against where it was read from, else that
+        retrieval URL (RFC 3986 §5.1). 1.0 documents have no ``$self``."""
+        if self.self_uri and self.version == "1.1":
+            from urllib.parse import urljoin
+
+            return urljoin(self.document.url, self.self_uri)
+        return self.document.url
+
+    @property
     def version(self) -> str:
         """``"1.1"`` for an ``arazzo: 1.1.x`` document, else ``"1.0"`` (what the rules and the schema follow)."""
         return "1.1" if self.arazzo.startswith("1.1.") else "1.0"

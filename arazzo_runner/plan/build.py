@@ -77,6 +77,8 @@ class WorkflowPlan:
     source_fields: Mapping[str, Mapping[str, Any]]
     """``$sourceDescriptions.<name>.url|type`` of the workflow's document."""
     at: Location
+    self_uri: str | None = None
+    """1.1 ``$self``: the document's base URI (``None`` in a 1.0 document, where ``$self`` does not exist)."""
 
     @property
     def workflow_id(self) -> str:
@@ -123,9 +125,10 @@ def _workflow(resolved: ResolvedWorkflow, compiler: SchemaCompiler, load: Docume
     steps = tuple(_step(resolved, step, index, compiler, load) for step in resolved.steps)
     sources = MappingProxyType({s.name: MappingProxyType({"url": s.url, "type": s.type or ""})
                                 for s in resolved.bound.document.source_descriptions})
+    document = resolved.bound.document
     return WorkflowPlan(resolved.key, steps, MappingProxyType(index), resolved.depends_on,
                         _outputs(workflow.outputs, workflow.in_1_1), plan_inputs(workflow, compiler, load), sources,
-                        workflow.location)
+                        workflow.location, document.base_uri if document.version == "1.1" else None)
 
 
 def _step(workflow: ResolvedWorkflow, resolved: ResolvedStep, index: Mapping[str, int], compiler: SchemaCompiler,

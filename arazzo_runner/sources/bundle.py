@@ -82,6 +82,8 @@ class Workspace:
         self.rewrite = rewrite
         """Applied to every Arazzo document before its model is built (``--compat`` reads dialects this way)."""
         self._documents: dict[str, SourceDocument | LoadError] = {}
+        self._identities: dict[str, str] = {}
+        """Arazzo 1.1 identities: a document's ``$self`` (resolved) -> the URL it was read from."""
 
     def document(self, url: str) -> SourceDocument:
         """The parsed document at ``url`` (cached, also when it failed)."""
@@ -102,8 +104,36 @@ class Workspace:
         return self.arazzo(self.document(to_url(path_or_url)))
 
     def arazzo(self, document: SourceDocument) -> ArazzoDocument:
-        """The model of an Arazzo document (rewritten first when the workspace has a ``rewrite``)."""
-        return build_document(document if self.rewrite is None else self.rewrite(document))
+        """The model of an Arazzo document (rewritten first when the workspace has a ``rewrite``); a 1.1
+        document's ``$self`` becomes an identity other documents' sources can name."""
+        model = build_document(document if self.rewrite is None else self.rewrite(document))
+        if model.version == "1.1" and model.self_uri:
+            self._identities.setdefault(model.base_uri.partition("#")[0], model.url)
+        return model
+
+    def provide(self, paths_or_urls: list[str]) -> None:
+        """Read these documents up front (Arazzo 1.1: every provided document is parsed before a reference is
+        declared unresolvable), so that a source naming one by its ``$self`` finds it. Unreadable ones are
+        skipped here; they are reported when they are used."""
+        for path in paths_or_urls:
+            try:
+                self.load(path)
+            except LoadError:
+                continue
+
+    def source_url(self, document: ArazzoDocument, reference: str) -> str:
+        """Where a source description ``url`` of ``document`` is read from.
+
+        Arazzo 1.1 resolves it as an identifier against the document's base URI (its ``$self``) and matches
+        the result with the ``$self`` of the documents read so far; without a match it is read by location,
+        relative to where the document was read from (which 1.1 permits as a non-interoperable fallback, and
+        which keeps a document that names a remote ``$self`` runnable from a local copy).
+        """
+        identifier = resolve_reference(document.base_uri, reference).partition("#")[0]
+        known = self._identities.get(identifier)
+        if known is not None:
+            return known
+        return resolve_reference(document.url, reference)
 
     def bundle(self, document: ArazzoDocument, load_sources: bool = True) -> Bundle:
         """``document`` and, unless ``load_sources`` is false, every source it reaches, recursively."""
@@ -150,7 +180,7 @@ class _Binder:
 
     def _source(self, document: ArazzoDocument, source: SourceDescription, openapi: dict[str, OpenAPISource],
                 arazzo: dict[str, str]) -> None:
-        url = resolve_reference(document.url, source.url)
+        url = self.workspace.source_url(document, source.url)
         loaded = self.workspace.load_referenced(url, document.url)
         kind = source.type or _sniff(loaded)
         if kind == "arazzo":

@@ -15,7 +15,7 @@ from arazzo_runner.errors import Diagnostic, ExpressionSyntaxError
 from arazzo_runner.expressions import RuntimeExpression, parse_condition, parse_expression, parse_template
 from arazzo_runner.model import ArazzoDocument, Criterion, Field, Node, Step, Workflow, is_selector
 
-CRITERION_TYPES = {"simple", "regex", "jsonpath", "xpath"}
+CRITERION_TYPES = {"simple", "regex", "jsonpath", "xpath", "jsonpointer"}
 _LOOKS_LIKE_EXPRESSION = re.compile(
     r"^\$(url|method|statusCode|request|response|inputs|outputs|steps|workflows|sourceDescriptions|components|"
     r"self|message)\b")

@@ -26,7 +26,7 @@ def _fails_with(outcome: CriterionOutcome, fragment: str) -> None:
 
 
 def test_dispatch_table_is_keyed_by_the_specification_types() -> None:
-    assert set(CRITERION_TYPES) == {"simple", "regex", "jsonpath", "xpath"}
+    assert set(CRITERION_TYPES) == {"simple", "regex", "jsonpath", "xpath", "jsonpointer"}  # jsonpointer: 1.1
 
 
 def test_unknown_type_fails_with_an_error() -> None:
