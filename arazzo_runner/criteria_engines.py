@@ -247,7 +247,10 @@ def _string_value(item: Any) -> Any:
     """An XPath item as JSON: a node's string value (the text it holds), an atomic value as it is."""
     if isinstance(item, ElementTree.Element):
         return "".join(item.itertext())
-    value = getattr(item, "value", None)  # attribute and text nodes of elementpath
+    string_value = getattr(item, "string_value", None)  # elementpath's node objects (elements, attributes, text)
+    if isinstance(string_value, str):
+        return string_value
+    value = getattr(item, "value", None)
     if isinstance(value, str):
         return value
     if isinstance(item, str | int | float | bool) or item is None:

@@ -103,6 +103,11 @@ class Runner:
     declared 2xx, or the status a criterion compares ``$statusCode`` with; a body from its examples or built from
     its schema; see :mod:`arazzo_runner.mock`): no socket is opened, and every step result says ``mocked``.
 
+    ``parallel=True`` runs the steps of a workflow concurrently as far as their dependencies allow (Arazzo
+    1.1 step ``dependsOn`` and the step outputs a step reads); a workflow with ``goto`` or ``end`` actions runs in
+    list order, with a warning. Without it, steps run one after another (in list order, moved only where a
+    dependency on a later step needs it).
+
     ``provided`` are documents read before any is planned (Arazzo 1.1: a source naming a document by its
     ``$self`` finds it among them).
 
@@ -137,6 +142,7 @@ class Runner:
         compat: bool = False,
         mock: bool = False,
         provided: Iterable[PathOrUrl] = (),
+        parallel: bool = False,
     ) -> None:
         if unknown_servers not in ("error", "warning", "ignore"):
             raise UsageError(f"unknown_servers must be 'error', 'warning' or 'ignore', not {unknown_servers!r}")
@@ -155,7 +161,8 @@ class Runner:
         if mock and (client is not None or async_client is not None or transport is not None):
             raise UsageError("mock=True answers every request itself: it cannot be combined with a client or "
                              "a transport")
-        self._options = RunOptions(settings, limits, strict, contract, clock, wall_clock, mock=mock, compat=compat)
+        self._options = RunOptions(settings, limits, strict, contract, clock, wall_clock, mock=mock, compat=compat,
+                                   parallel=parallel)
         # Looked up now, not when this module was imported, so a test can patch time.sleep for a whole CLI run.
         self._sleep = sleep or time.sleep
         self._async_sleep = async_sleep or asyncio.sleep

@@ -76,6 +76,9 @@ def add_run_parser(commands: Any) -> None:
                      help="any other limit (see the README's table), e.g. max_total_retry_wait=60")
     run.add_argument("--strict", action="store_true",
                      help="fail a step whose response does not match its OpenAPI operation (else a warning)")
+    run.add_argument("--parallel", action="store_true",
+                     help="run a workflow's steps concurrently as far as their dependencies (dependsOn and the "
+                          "outputs they read) allow")
     run.add_argument("--mock", action="store_true",
                      help="answer every request in-process from the OpenAPI descriptions (examples, else built "
                           "from the response schemas); nothing is sent, every mocked response is marked")
@@ -170,6 +173,7 @@ def run_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             mask=not args.no_mask,
             compat=args.compat,
             mock=args.mock,
+            parallel=args.parallel,
             provided=args.paths if len(args.paths) > 1 else (),
         )
         inputs = parse_inputs(args.inputs or [])

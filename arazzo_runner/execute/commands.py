@@ -1,4 +1,5 @@
-"""What the executor asks its driver to do: the only three ways a run touches the world.
+"""What the executor asks its driver to do: the only three ways a run touches the world, and doing several of
+them at once (:class:`Together`).
 
 The executor is a generator. It yields events for observers and these commands for the driver, which carries
 each one out and sends back the answer: an ``httpx.Response`` for :class:`Send`, the token text for
@@ -42,6 +43,14 @@ class FetchToken:
     request: TokenRequest
 
 
-Command = Send | Sleep | FetchToken
+@dataclass(frozen=True)
+class Together:
+    """Carry out these commands at the same time (steps running concurrently); answered with their answers,
+    in the same order."""
+
+    commands: tuple[Send | Sleep | FetchToken, ...]
+
+
+Command = Send | Sleep | FetchToken | Together
 Execution = Generator[Event | Command, Any, Any]
 """The executor's generators: they yield events and commands and return their result."""

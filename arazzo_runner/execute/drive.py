@@ -16,7 +16,7 @@ import httpx
 
 from arazzo_runner.errors import ExecutionError
 from arazzo_runner.events import Event, RunResult, StepFinished
-from arazzo_runner.execute.commands import Command, Execution, FetchToken, Send, Sleep
+from arazzo_runner.execute.commands import Command, Execution, FetchToken, Send, Sleep, Together
 from arazzo_runner.http import OAuth2TokenCache
 
 Listener = Callable[[Event], None]
@@ -85,6 +85,8 @@ class SyncIO:
 
     def perform(self, command: Command) -> Any:
         """The answer to ``command``: a response, a token, ``None`` — or the exception raised instead."""
+        if isinstance(command, Together):
+            return self._together(command)
         try:
             if isinstance(command, Send):
                 return self._send(command)
@@ -95,6 +97,13 @@ class SyncIO:
             return self.tokens.fetch(token.token_url, token.client_id, token.client_secret, token.scopes)
         except _IO_ERRORS as exc:
             return exc
+
+    def _together(self, command: Together) -> tuple[Any, ...]:
+        # Only the I/O runs in threads: the executor itself stays on this thread, so nothing it shares races.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=len(command.commands), thread_name_prefix="arazzo-step") as pool:
+            return tuple(pool.map(self.perform, command.commands))
 
     def _send(self, command: Send) -> httpx.Response:
         # Streamed, so a huge (or hugely compressed) body is cut at the limit, and the deadline covers the body
@@ -127,6 +136,8 @@ class AsyncIO:
 
     async def perform(self, command: Command) -> Any:
         """The answer to ``command``, awaited."""
+        if isinstance(command, Together):
+            return tuple(await asyncio.gather(*(self.perform(c) for c in command.commands)))
         try:
             if isinstance(command, Send):
                 # A little grace, so a server that stalls gets httpx's own (more precise) timeout message.

@@ -16,6 +16,7 @@ from arazzo_runner.errors import ArazzoError, ExecutionError, InputError
 from arazzo_runner.events import (
     ActionTaken,
     CredentialObtained,
+    Event,
     RetryWaiting,
     RunResult,
     RunStatus,
@@ -25,7 +26,7 @@ from arazzo_runner.events import (
     WorkflowFinished,
     WorkflowStarted,
 )
-from arazzo_runner.execute.commands import Execution, Sleep
+from arazzo_runner.execute.commands import Execution, Sleep, Together
 from arazzo_runner.execute.operation import describe, operation_attempt
 from arazzo_runner.execute.outcome import (
     criteria_pass,
@@ -146,6 +147,15 @@ def _steps(state: RunState, frame: Frame, depth: int, started: float) -> Executi
     status: RunStatus = "succeeded"
     failed_step: str | None = None
     error: str | None = None
+    if state.options.parallel and len(plan.steps) > 1:
+        if plan.sequential_only is None:
+            index = len(plan.steps)  # every step runs in the concurrent schedule below, none in the loop
+            failed_step, error = yield from _concurrent_steps(state, frame, depth)
+            if failed_step is not None:
+                status = "failed"
+        else:
+            yield RunWarning(frame.workflow_id, "", f"steps run in list order, not concurrently: "
+                                                    f"{plan.sequential_only}")
     while index < len(plan.steps):
         step = plan.steps[index]
         decision, attempt = yield from _run_step(state, frame, step, depth)
@@ -173,6 +183,68 @@ def _steps(state: RunState, frame: Frame, depth: int, started: float) -> Executi
                      _ms(state, started), failed_step=failed_step), None
 
 
+def _concurrent_steps(state: RunState, frame: Frame, depth: int) -> Execution:
+    """Run the steps as their dependencies allow (``parallel``): each round starts every step whose
+    dependencies have succeeded, together. Returns (failed step, error) — the first failure in list order, after
+    which no further step starts — or ``(None, None)``."""
+    steps = frame.plan.steps
+    pending = list(range(len(steps)))
+    succeeded: set[str] = set()
+    while pending:
+        ready = [i for i in pending if steps[i].after <= succeeded]
+        if not ready:
+            blocked = steps[pending[0]]
+            return blocked.step_id, f"step '{blocked.step_id}' depends on steps that did not succeed"
+        outcomes = yield from together([_run_step(state, frame, steps[i], depth) for i in ready])
+        failure: tuple[str, str] | None = None
+        for i, (decision, attempt) in zip(ready, outcomes, strict=True):
+            pending.remove(i)
+            if decision.kind == "break":
+                failure = failure or (steps[i].step_id, f"step '{steps[i].step_id}' failed: "
+                                                        f"{attempt.error or 'success criteria not met'}")
+            else:
+                succeeded.add(steps[i].step_id)
+        if failure is not None:
+            return failure
+    return None, None
+
+
+def together(executions: list[Execution]) -> Execution:
+    """Run executions interleaved on this thread: their events pass through as they come, and the commands
+    they wait on at the same moment are asked for in one :class:`Together` (carried out concurrently).
+    Returns their results in order."""
+    results: list[Any] = [None] * len(executions)
+    answers: dict[int, Any] = {}
+    live = list(range(len(executions)))
+    try:
+        while live:
+            asked: dict[int, Any] = {}
+            for i in list(live):
+                answer = answers.pop(i, None)
+                try:
+                    while True:
+                        item = executions[i].send(answer)
+                        answer = None
+                        if isinstance(item, Event):
+                            yield item
+                        else:
+                            asked[i] = item
+                            break
+                except StopIteration as stop:
+                    results[i] = stop.value
+                    live.remove(i)
+            if len(asked) == 1:
+                [(i, command)] = asked.items()
+                answers[i] = yield command
+            elif asked:
+                replies = yield Together(tuple(asked.values()))
+                answers.update(zip(asked, replies, strict=True))
+    finally:
+        for execution in executions:  # a run stopped midway (an engine error) leaves none suspended
+            execution.close()
+    return results
+
+
 def _run_step(state: RunState, frame: Frame, step: StepPlan, depth: int) -> Execution:
     """Attempts of one step until an action other than retry is chosen; returns (decision, last attempt)."""
     retries: dict[str, int] = {}
@@ -197,6 +269,8 @@ def _run_step(state: RunState, frame: Frame, step: StepPlan, depth: int) -> Exec
         if chosen is None or chosen.type != "retry":
             result = step_result(frame, step, attempt, attempts, state.options.clock() - started)
             frame.results.append(result)
+            if attempt.success:
+                state.completed.add((frame.plan.key, step.step_id))
             yield StepFinished(frame.workflow_id, result)
             return (yield from _decide(state, frame, step, chosen, attempt))
         if state.observed:
@@ -270,10 +344,25 @@ def _inputs_for(state: RunState, target: WorkflowPlan, offered: Mapping[str, Any
 
 def _attempt(state: RunState, frame: Frame, step: StepPlan, depth: int, number: int = 1) -> Execution:
     base = frame.context(state)
-    if step.workflow is not None:
-        attempt = yield from _sub_workflow_attempt(state, frame, step, base, depth)
-    else:
-        attempt = yield from operation_attempt(state, frame, step, base, number)
+    missing = [f"{key[1]}/{step_id}" for key, step_id in step.waits_for if (key, step_id) not in state.completed]
+    if missing:  # 1.1 dependsOn on another workflow's step: it does not start that step, it needs it done
+        return Attempt(False, base, error=f"step '{step.step_id}' depends on {', '.join(missing)}, which has "
+                                          "not completed in this run")
+    deadline = None
+    if step.timeout is not None:
+        deadline = (state.options.clock() + step.timeout, step.step_id, step.timeout)
+        state.step_deadlines.append(deadline)
+    try:
+        if step.workflow is not None:
+            attempt = yield from _sub_workflow_attempt(state, frame, step, base, depth)
+        else:
+            attempt = yield from operation_attempt(state, frame, step, base, number)
+        timed_out = state.step_timed_out() if step.timeout is not None else None
+    finally:
+        if deadline is not None:  # by identity: concurrent steps' deadlines interleave on the list
+            state.step_deadlines.remove(deadline)
+    if timed_out is not None:  # 1.1 step timeout: the attempt fails whatever it got, and onFailure decides
+        attempt.fail(timed_out)
     if attempt.success:  # a response (or a successful sub-run) arrived: now the criteria decide
         failed = yield from first_failing(state, frame, step.step_id, step.success_criteria, attempt.context)
         if failed is not None:

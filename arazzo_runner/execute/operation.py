@@ -42,6 +42,10 @@ def operation_attempt(state: RunState, frame: Frame, step: StepPlan, base: Expre
     plan = step.request
     assert plan is not None
     attempt = Attempt(True, base)
+    expired = state.step_timed_out() if state.step_deadlines else None
+    if expired is not None:  # inside a step whose timeout has passed (a sub-workflow's): send nothing more
+        attempt.fail(expired)
+        return attempt
     try:
         parameters = _parameters(plan, base, attempt)
         body = _body(plan, base, attempt)
@@ -162,7 +166,8 @@ def _exchange(base: ExpressionContext, url: str, method: str, request: RequestDa
     """``base`` with the HTTP exchange of this attempt (built directly: this is on every step's path)."""
     return ExpressionContext(url=url, method=method, status_code=status, request=request, response=response,
                              inputs=base.inputs, outputs=base.outputs, steps=base.steps, workflows=base.workflows,
-                             source_descriptions=base.source_descriptions, components=base.components)
+                             source_descriptions=base.source_descriptions, components=base.components,
+                             self_uri=base.self_uri)
 
 
 def _parameters(plan: RequestPlan, context: ExpressionContext, attempt: Attempt) -> list[tuple[ParameterSpec, Any]]:

@@ -48,6 +48,8 @@ class RunOptions:
     """Reads the date, for ``Retry-After: <HTTP-date>`` and the start times reports show."""
     record_bytes: int = DEFAULT_RECORD_BYTES
     """How much of each body an :class:`~arazzo_runner.events.ExchangeRecorded` event keeps."""
+    parallel: bool = False
+    """1.1: steps whose dependencies have succeeded run concurrently (in workflows without goto/end)."""
     mock: bool = False
     """Requests are answered in-process from the OpenAPI descriptions: each names the status its criteria want."""
     compat: bool = False
@@ -87,6 +89,10 @@ class RunState:
         self.plan = plan
         self.redactor = Redactor() if redactor is None else redactor
         """Every secret of the run so far (credentials, fetched tokens, secret inputs), for what it shows."""
+        self.completed: set[tuple[WorkflowKey, str]] = set()
+        """Steps that have succeeded in this run, by workflow (what a 1.1 cross-workflow dependsOn needs)."""
+        self.step_deadlines: list[tuple[float, str, float]] = []
+        """Steps with a 1.1 ``timeout`` being attempted, innermost last: (deadline, step id, timeout in s)."""
         self.last_exchange: ExpressionContext | None = None
         """The context of the last response received (what ``--compat`` shows a sub-workflow step)."""
         self.contracts = MappingProxyType({}) if contracts is None else contracts
@@ -136,14 +142,25 @@ class RunState:
         return None if self.deadline is None else max(self.deadline - self.options.clock(), 0.0)
 
     def request_timeout(self) -> tuple[float, dict[str, float | None]]:
-        """How long the next request may take (the request limit, or less when the run's deadline is nearer),
-        and that as httpx's per-request timeout extension."""
+        """How long the next request may take (the request limit, or less when the run's deadline or a step's
+        timeout is nearer), and that as httpx's per-request timeout extension."""
         limit = self.options.limits.request_timeout
         remaining = self.remaining()
+        if self.step_deadlines:
+            nearest = min(deadline for deadline, _, _ in self.step_deadlines) - self.options.clock()
+            remaining = nearest if remaining is None else min(remaining, nearest)
         if remaining is None or remaining >= limit:
             return limit, dict(self._full_timeout)
         timeout = max(remaining, 0.001)
         return timeout, httpx.Timeout(timeout).as_dict()
+
+    def step_timed_out(self) -> str | None:
+        """Why the step being attempted must stop: the innermost step whose ``timeout`` has passed."""
+        now = self.options.clock()
+        for deadline, step_id, timeout in reversed(self.step_deadlines):
+            if now >= deadline:
+                return f"step '{step_id}' took longer than its timeout of {timeout * 1000:g} ms"
+        return None
 
     def retry_wait(self, wanted: float) -> tuple[float, str | None]:
         """How long to wait before a retry that asks for ``wanted`` seconds, and why it is shorter, if it is."""

@@ -62,6 +62,12 @@ class StepPlan:
     outputs: tuple[tuple[str, Value], ...]
     success_actions: tuple[ActionPlan, ...]
     failure_actions: tuple[ActionPlan, ...]
+    timeout: float | None = None
+    """1.1 step ``timeout``, in seconds: each attempt is aborted and fails after it."""
+    after: frozenset[str] = frozenset()
+    """1.1: steps of this workflow that must have completed first (explicit ``dependsOn`` and output reads)."""
+    waits_for: tuple[tuple[WorkflowKey, str], ...] = ()
+    """1.1: steps of other workflows ``dependsOn`` names; the step fails when one has not completed."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,8 @@ class WorkflowPlan:
     at: Location
     self_uri: str | None = None
     """1.1 ``$self``: the document's base URI (``None`` in a 1.0 document, where ``$self`` does not exist)."""
+    sequential_only: str | None = None
+    """Why ``parallel`` cannot run this workflow's steps concurrently (``None``: it can)."""
 
     @property
     def workflow_id(self) -> str:
@@ -121,14 +129,27 @@ def build_plan(resolution: Resolution, root: WorkflowKey, load: DocumentLoader) 
 
 def _workflow(resolved: ResolvedWorkflow, compiler: SchemaCompiler, load: DocumentLoader) -> WorkflowPlan:
     workflow = resolved.workflow
-    index = {step.step_id: i for i, step in enumerate(workflow.steps)}
-    steps = tuple(_step(resolved, step, index, compiler, load) for step in resolved.steps)
+    # The steps in the order they run: list order, unless 1.1 dependencies put a step after a later one.
+    ordered = [resolved.steps[i] for i in resolved.order] if resolved.order else list(resolved.steps)
+    index = {step.step.step_id: i for i, step in enumerate(ordered)}
+    steps = tuple(_step(resolved, step, index, compiler, load) for step in ordered)
     sources = MappingProxyType({s.name: MappingProxyType({"url": s.url, "type": s.type or ""})
                                 for s in resolved.bound.document.source_descriptions})
     document = resolved.bound.document
     return WorkflowPlan(resolved.key, steps, MappingProxyType(index), resolved.depends_on,
                         _outputs(workflow.outputs, workflow.in_1_1), plan_inputs(workflow, compiler, load), sources,
-                        workflow.location, document.base_uri if document.version == "1.1" else None)
+                        workflow.location, document.base_uri if document.version == "1.1" else None,
+                        _concurrent_unsafe(steps))
+
+
+def _concurrent_unsafe(steps: Sequence[StepPlan]) -> str | None:
+    """Why the steps of a workflow cannot run concurrently (``None`` when they can): a ``goto`` or ``end``
+    decides what runs next, which only list order can honour."""
+    for step in steps:
+        for action in (*step.success_actions, *step.failure_actions):
+            if action.type in ("goto", "end"):
+                return f"step '{step.step_id}' has a {action.type} action ('{action.name}')"
+    return None
 
 
 def _step(workflow: ResolvedWorkflow, resolved: ResolvedStep, index: Mapping[str, int], compiler: SchemaCompiler,
@@ -147,7 +168,9 @@ def _step(workflow: ResolvedWorkflow, resolved: ResolvedStep, index: Mapping[str
     return StepPlan(step.step_id, step.location, request, resolved.workflow, inputs,
                     _criteria(step.success_criteria), _outputs(step.outputs, selectors),
                     tuple(_action(a, index) for a in resolved.success_actions),
-                    tuple(_action(a, index) for a in resolved.failure_actions))
+                    tuple(_action(a, index) for a in resolved.failure_actions),
+                    step.timeout / 1000 if step.timeout is not None and step.timeout > 0 and selectors else None,
+                    resolved.after, resolved.waits_for)
 
 
 def _action(resolved: ResolvedAction, index: Mapping[str, int]) -> ActionPlan:

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from arazzo_runner.errors import Diagnostic, ResolutionError
 from arazzo_runner.model import Action, Field, Node, Parameter, Reusable, Step, Workflow
 from arazzo_runner.resolve import targets
+from arazzo_runner.resolve.dependencies import StepReference, execution_order, read_reference, read_steps
 from arazzo_runner.resolve.graph import Edge, EdgeKind, WorkflowGraph, WorkflowKey
 from arazzo_runner.sources import BoundDocument, Bundle, Operation
 
@@ -47,6 +48,10 @@ class ResolvedStep:
     own_success: tuple[ResolvedAction, ...]
     own_failure: tuple[ResolvedAction, ...]
     complete: bool
+    after: frozenset[str] = frozenset()
+    """1.1: the steps of this workflow that must have completed first (``dependsOn`` and output references)."""
+    waits_for: tuple[tuple[WorkflowKey, str], ...] = ()
+    """1.1: steps of other workflows that ``dependsOn`` names, by workflow and step id."""
     """Whether everything the step names resolved (a run refuses an incomplete step before any request)."""
 
 
@@ -62,6 +67,8 @@ class ResolvedWorkflow:
     failure_actions: tuple[ResolvedAction, ...]
     depends_on: tuple[WorkflowKey, ...]
     steps: tuple[ResolvedStep, ...]
+    order: tuple[int, ...] = ()
+    """The order the steps run in (indices into ``steps``): list order unless 1.1 dependencies move a step."""
 
 
 @dataclass(frozen=True)
@@ -128,7 +135,15 @@ class _Resolver:
                 depends_on.append(target)
         steps = tuple(self.step(bound, key, workflow, step, parameters, success, failure, inherited_complete)
                       for step in workflow.steps)
-        return ResolvedWorkflow(key, bound, workflow, parameters, success, failure, tuple(depends_on), steps)
+        order = list(range(len(steps)))
+        if any(step.depends_on for step in workflow.steps):
+            order, cycle = execution_order([s.step.step_id for s in steps], [set(s.after) for s in steps])
+            if cycle is not None:
+                first = next(s.step for s in steps if s.step.step_id in cycle)
+                self.report(first, "dependsOn", "step-dependency-cycle",
+                            f"steps {', '.join(repr(c) for c in cycle)} depend on each other: no order runs them")
+        return ResolvedWorkflow(key, bound, workflow, parameters, success, failure, tuple(depends_on), steps,
+                                tuple(order))
 
     def step(self, bound: BoundDocument, key: WorkflowKey, workflow: Workflow, step: Step,
              inherited: Sequence[Parameter], success: Sequence[ResolvedAction],
@@ -168,9 +183,65 @@ class _Resolver:
         parameters = (*own, *(p for p in inherited if identity(p) not in overridden))
         on_success, success_complete = self.actions(bound, key, workflow, step.on_success or (), "successActions")
         on_failure, failure_complete = self.actions(bound, key, workflow, step.on_failure or (), "failureActions")
+        after, waits_for = self.step_dependencies(bound, workflow, step)
         return ResolvedStep(step, operation, target, parameters, _merge(on_success, success),
                             _merge(on_failure, failure), own, on_success, on_failure,
-                            complete and own_complete and success_complete and failure_complete)
+                            complete and own_complete and success_complete and failure_complete,
+                            after, waits_for)
+
+    def step_dependencies(self, bound: BoundDocument, workflow: Workflow,
+                          step: Step) -> tuple[frozenset[str], tuple[tuple[WorkflowKey, str], ...]]:
+        """A 1.1 step's dependencies: local steps (``dependsOn`` and the outputs it reads, when the workflow
+        orders steps by ``dependsOn``), and steps of other workflows."""
+        if not step.depends_on:
+            local = read_steps(step) if any(s.depends_on for s in workflow.steps) else set()
+            return frozenset(local & {s.step_id for s in workflow.steps}), ()
+        local = set(read_steps(step)) & {s.step_id for s in workflow.steps}
+        waits: list[tuple[WorkflowKey, str]] = []
+        for index, written in enumerate(step.depends_on):
+            field = ("dependsOn", str(index))
+            reference = read_reference(written)
+            if reference is None:
+                self.report(step, field, "unknown-step-dependency",
+                            f"step '{step.step_id}': dependsOn '{written}' is neither a stepId, "
+                            "'$workflows.<workflowId>.steps.<stepId>' nor "
+                            "'$sourceDescriptions.<name>.<workflowId>.steps.<stepId>'")
+            elif reference.local:
+                if reference.step_id == step.step_id or workflow.step(reference.step_id) is None:
+                    what = "itself" if reference.step_id == step.step_id else "no step of this workflow"
+                    self.report(step, field, "unknown-step-dependency",
+                                f"step '{step.step_id}': dependsOn '{written}' names {what}")
+                else:
+                    local.add(reference.step_id)
+            else:
+                found = self.foreign_step(bound, reference)
+                if isinstance(found, str):
+                    self.report(step, field, "unknown-step-dependency",
+                                f"step '{step.step_id}': dependsOn '{written}': {found}")
+                elif found is not None:
+                    waits.append(found)
+        return frozenset(local - {step.step_id}), tuple(waits)
+
+    def foreign_step(self, bound: BoundDocument, reference: StepReference) -> tuple[WorkflowKey, str] | str | None:
+        """The workflow and step a cross-workflow ``dependsOn`` names, or why it names none (``None``: its
+        document was not loaded, which is reported at the source description)."""
+        target = bound
+        if reference.source is not None:
+            if not self.bundle.sources_loaded:
+                return None
+            found = self.bundle.arazzo_source(bound, reference.source)
+            if found is None:
+                if bound.document.source(reference.source) is None:
+                    return f"no source description '{reference.source}'"
+                return None
+            target = found
+        assert reference.workflow_id is not None
+        workflow = target.document.workflow(reference.workflow_id)
+        if workflow is None:
+            return f"no workflow '{reference.workflow_id}'"
+        if workflow.step(reference.step_id) is None:
+            return f"workflow '{reference.workflow_id}' has no step '{reference.step_id}'"
+        return (target.url, workflow.workflow_id), reference.step_id
 
     def operation(self, bound: BoundDocument, step: Step, field: str) -> Operation | None:
         try:

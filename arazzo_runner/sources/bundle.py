@@ -125,14 +125,18 @@ class Workspace:
         """Where a source description ``url`` of ``document`` is read from.
 
         Arazzo 1.1 resolves it as an identifier against the document's base URI (its ``$self``) and matches
-        the result with the ``$self`` of the documents read so far; without a match it is read by location,
-        relative to where the document was read from (which 1.1 permits as a non-interoperable fallback, and
-        which keeps a document that names a remote ``$self`` runnable from a local copy).
+        the result with the ``$self`` of the documents read so far. Without a match the identifier is read as a
+        location when it has the scheme the document was read with (a local ``$self`` names local files);
+        otherwise — a local copy of a document whose ``$self`` is remote — it is read relative to where the
+        document was read from, which 1.1 permits as a non-interoperable fallback and which keeps the copy
+        runnable offline.
         """
         identifier = resolve_reference(document.base_uri, reference).partition("#")[0]
         known = self._identities.get(identifier)
         if known is not None:
             return known
+        if identifier.split(":", 1)[0] == document.url.split(":", 1)[0]:
+            return identifier
         return resolve_reference(document.url, reference)
 
     def bundle(self, document: ArazzoDocument, load_sources: bool = True) -> Bundle:

@@ -145,9 +145,14 @@ class ExpressionRules:
                                       f"'{expression}' refers to output '{'.'.join(parts[2:])}', which step "
                                       f"'{parts[0]}' does not declare")
             elif step is not None and workflow.steps.index(target) > workflow.steps.index(step):
-                yield node.diagnostic(field, "forward-step-reference",
-                                      f"'{expression}' refers to step '{parts[0]}', which runs after step "
-                                      f"'{step.step_id}' in list order", "warning")
+                # 1.1: with no dependsOn to order the steps, such a reference cannot be satisfied (an error, as
+                # 1.1 recommends); with dependsOn it is an implicit dependency that orders them.
+                ordered = any(s.depends_on for s in workflow.steps)
+                if not (node.in_1_1 and ordered):
+                    yield node.diagnostic(field, "forward-step-reference",
+                                          f"'{expression}' refers to step '{parts[0]}', which runs after step "
+                                          f"'{step.step_id}' in list order",
+                                          "error" if node.in_1_1 else "warning")
         elif kind == "sourceDescriptions" and parts and self.document.source(parts[0]) is None:
             yield node.diagnostic(field, "unknown-source-description",
                                   f"'{expression}' refers to source description '{parts[0]}', which is not declared")

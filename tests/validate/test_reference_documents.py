@@ -164,7 +164,7 @@ V11_FAIL: dict[str, list[tuple[str, int]]] = {
     "async-channelPath-without-action.arazzo.yaml": [('schema-required', 12)],
     "async-depends-on-duplicate-values.arazzo.yaml": [('schema-uniqueitems', 20)],
     "async-depends-on-empty.arazzo.yaml": [('schema-minitems', 18)],
-    "async-depends-on-invalid-reference.arazzo.yaml": [('schema-pattern', 22)],
+    "async-depends-on-invalid-reference.arazzo.yaml": [('schema-pattern', 22), ('unknown-step-dependency', 22)],
     "channel-path-is-invalid-for-openapi.arazzo.yaml": [('schema-required', 12)],
     "invalid-arazzo-version.yaml": [('schema-type', 1), ('step-target', 11), ('unsupported-version', 1)],
     "invalid-async-correlation-id-non-receive-action.arazzo.yaml": [('schema-const', 14)],
