@@ -54,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("paths", nargs="+", metavar="PATH", help="Arazzo documents (local files)")
     fix.add_argument("--check", action="store_true", help="change nothing; exit 1 when something would change")
     fix.add_argument("--diff", action="store_true", help="print a unified diff instead of writing")
+    fix.add_argument("--to", choices=("1.1",), default=None,
+                     help="upgrade a valid Arazzo 1.0 document to an equivalent 1.1 document as well")
 
     show = commands.add_parser("show", help="show the plan of a workflow: operations, URLs, criteria, actions")
     show.add_argument("path", metavar="PATH", help="Arazzo document (path or URL)")
@@ -90,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "fix":
             from arazzo_runner.cli.fix import fix_command
 
-            return fix_command(args.paths, args.check, args.diff, sys.stdout, sys.stderr)
+            return fix_command(args.paths, args.check, args.diff, sys.stdout, sys.stderr, args.to)
         from arazzo_runner.cli.run import run_command
 
         return run_command(args, sys.stdout, sys.stderr)

@@ -252,7 +252,7 @@ class _Resolver:
                     qualified = f"{targets.SOURCE_PREFIX}{found.source_name}.{written}"
                     self.report(step, field, "unqualified-operation-id",
                                 f"step '{step.step_id}': operationId '{written}' is not qualified although the "
-                                f"document has {len(bound.openapi)} OpenAPI source descriptions (Arazzo 1.0.1: it "
+                                f"document has {len(bound.openapi)} OpenAPI source descriptions (Arazzo: it "
                                 f"MUST be); it was found in '{found.source_name}'", "warning", (written, qualified))
                 return found
             return targets.operation_by_path(self.bundle, bound, step.operation_path or "")

@@ -201,3 +201,36 @@ def test_fix_refuses_what_it_cannot_rewrite(tmp_path: Path, target: str, message
     _, err = capsys.readouterr()
     assert code == 2
     assert message in err
+
+
+def test_fix_to_1_1_refuses_a_document_that_is_not_valid_1_0(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    path = golden_copy(tmp_path)
+    (tmp_path / "broken.arazzo.yaml").write_text(path.read_text("utf-8").replace("stepId: get", "stepId: list"),
+                                                 "utf-8")
+
+    code = main(["fix", "--to", "1.1", str(tmp_path / "broken.arazzo.yaml")])
+
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert "only a valid 1.0 document is upgraded" in err and "[duplicate-step-id]" in err
+
+
+def test_fix_to_1_1_refuses_what_1_1_would_not_accept(tmp_path: Path, pets: RecordingServer,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    [case] = [c for c in CASES if c.id == "step-read-without-outputs"]
+    path = write(tmp_path, case, pets)
+    text = path.read_text("utf-8").replace("$steps.list.first", "$steps.list.outputs.first")
+    # the first step now reads the second's output: a 1.0 warning, a 1.1 error without dependsOn
+    path.write_text(text.replace("      - stepId: list", "      - stepId: zero\n        operationId: getPet\n"
+                                 "        parameters:\n          - name: id\n            in: path\n"
+                                 "            value: $steps.list.outputs.first\n      - stepId: list", 1), "utf-8")
+    before = path.read_text("utf-8")
+
+    code = main(["fix", "--to", "1.1", str(path)])
+
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert "as 1.1:" in err and "[forward-step-reference]" in err
+    assert "would not validate as Arazzo 1.1; nothing written" in err
+    assert path.read_text("utf-8") == before

@@ -241,3 +241,40 @@ def test_a_hundred_input_rows_at_concurrency_ten_give_a_hundred_runs_one_summary
     assert len(suites) == 100
     assert {suite.get("failures") for suite in suites} == {"0"}
     assert standin.app.request_count == 200  # each run: one track, one segmentation
+
+
+SEED_VERSIONS = [(TRACK, WORKFLOWS / "mixpanel-track-and-segment.arazzo-1.1.yaml"),
+                 (IDENTITY, WORKFLOWS / "mixpanel-identity-resolve-and-track.arazzo-1.1.yaml")]
+
+
+@pytest.mark.parametrize(("seed", "upgraded"), SEED_VERSIONS, ids=["track-and-segment", "identity-resolve-and-track"])
+def test_the_arazzo_1_1_version_of_a_seed_gives_the_same_outputs(seed: Path, upgraded: Path) -> None:
+    outputs = []
+    for document in (seed, upgraded):
+        app = create_app(StandinConfig())  # a fresh stand-in each: the same counts
+        with serve_in_thread(app) as base:
+            result = runner(Standin(app, base)).run(document, inputs=example_inputs(seed))
+        app.close()
+        assert result.status == "succeeded", result.error
+        outputs.append(dict(result.outputs))
+
+    assert outputs[0] == outputs[1]
+
+
+def test_fix_to_1_1_upgrades_a_seed_to_a_document_that_validates_as_1_1(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    copy = tmp_path / "workflows" / TRACK.name
+    copy.parent.mkdir()
+    copy.write_text(TRACK.read_text("utf-8"), "utf-8")
+    (tmp_path / "specs").mkdir()
+    for spec in (ROOT / "specs").iterdir():
+        (tmp_path / "specs" / spec.name).write_text(spec.read_text("utf-8"), "utf-8")
+
+    code = main(["fix", "--to", "1.1", str(copy)])
+
+    out, _ = capsys.readouterr()
+    assert code == 0
+    assert out == f"{copy}: fixed 1 form (upgraded to Arazzo 1.1.0)\n"
+    text = copy.read_text("utf-8")
+    assert text.startswith("arazzo: 1.1.0\n") and text.split("\n", 1)[1] == TRACK.read_text("utf-8").split("\n", 1)[1]
+    assert main(["validate", str(copy)]) == 0
