@@ -11,18 +11,6 @@ import pytest
 from fault_server import FaultServer
 from hostile_corpus import CASES, CliRuns, materialize_corpus
 
-_SELECTED = pytest.StashKey[set[str]]()
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Remember which corpus entries the command-line tests will run, so only those are started."""
-    selected = set()
-    for item in items:
-        callspec = getattr(item, "callspec", None)
-        if callspec is not None and item.name.startswith("test_corpus_entry_through_the_cli"):
-            selected.add(callspec.params["case"].id)
-    config.stash[_SELECTED] = selected
-
 
 @pytest.fixture(scope="session")
 def fault_server() -> Iterator[FaultServer]:
@@ -45,8 +33,9 @@ def corpus_root(tmp_path_factory: pytest.TempPathFactory, fault_server: FaultSer
 
 @pytest.fixture(scope="session")
 def cli_runs(request: pytest.FixtureRequest, corpus_root: Path, fault_server: FaultServer) -> Iterator[CliRuns]:
-    """Every selected entry's command-line run, already under way."""
-    selected = request.config.stash.get(_SELECTED, set())
+    """The command-line runs of the entries this session tests (after ``-k`` and friends), already under way."""
+    selected = {item.callspec.params["case"].id for item in request.session.items
+                if item.name.startswith("test_corpus_entry_through_the_cli[")}
     runs = CliRuns([case for case in CASES if case.id in selected and case.xfail is None], corpus_root,
                    fault_server.url)
     try:
