@@ -17,6 +17,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -112,11 +113,8 @@ def document_of(case: Case, root: Path, server_url: str) -> str:
             target = root / f"{case.id}.json"
         if not target.exists():
             content = generate(case.generate)
-            if isinstance(content, Sparse):
-                with target.open("wb") as handle:
-                    handle.truncate(content.size)
-            else:
-                target.write_bytes(content.replace(SERVER_MARK.encode(), server_url.encode()))
+            _write_once(target, content if isinstance(content, Sparse)
+                        else content.replace(SERVER_MARK.encode(), server_url.encode()))
         return str(target)
     assert case.document is not None, f"{case.id}: no document, generate or url"
     return str(root / case.document)
@@ -127,10 +125,20 @@ def _inputs_path(case: Case, root: Path) -> Path | None:
         return None
     target = root / f"{case.id}.inputs.json"
     if not target.exists():
-        content = generate(case.inputs_file)
-        assert isinstance(content, bytes)
-        target.write_bytes(content)
+        _write_once(target, generate(case.inputs_file))
     return target
+
+
+def _write_once(target: Path, content: bytes | Sparse) -> None:
+    """Write a generated file whole, then move it in place: the command-line run and the API run of one entry
+    may generate it at the same time, and neither may read it half written."""
+    partial = target.with_name(f"{target.name}.{threading.get_ident()}.part")
+    with partial.open("wb") as handle:
+        if isinstance(content, Sparse):
+            handle.truncate(content.size)
+        else:
+            handle.write(content)
+    os.replace(partial, target)
 
 
 def _limit_text(value: float) -> str:
