@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from arazzo_runner.deadline import deadline
 from arazzo_runner.errors import ExecutionError
 from arazzo_runner.events import Event, RunResult, StepFinished
 from arazzo_runner.execute.commands import Command, Execution, FetchToken, Send, Sleep
@@ -97,23 +98,30 @@ class SyncIO:
             return exc
 
     def _send(self, command: Send) -> httpx.Response:
-        # Streamed, so a huge (or hugely compressed) body is cut at the limit, and the deadline covers the body
-        # too: httpx's timeouts bound each read, not their sum.
-        deadline = time.monotonic() + command.timeout + _GRACE
-        response = self.client.send(command.request, stream=True)
-        if isinstance(response.stream, httpx.ByteStream) and not response.headers.get("content-encoding"):
-            # Already in memory (an in-process transport) and not compressed: nothing to bound while reading.
-            if len(response.read()) > command.max_bytes:
-                _Body(command).add(response.content)  # raises the limit's error
-            return response
+        # Streamed, so a huge (or hugely compressed) body is cut at the limit; under a deadline, so the whole
+        # exchange, headers included, ends on time: httpx's timeouts bound each read, not their sum.
+        limit = command.timeout + _GRACE
+        started = time.monotonic()
+        chunks = _Body(command)
         try:
-            chunks = _Body(command)
-            for chunk in response.iter_bytes():
-                chunks.add(chunk)
-                if time.monotonic() > deadline:
-                    raise chunks.too_slow()
-        finally:
-            response.close()
+            with deadline(limit):
+                response = self.client.send(command.request, stream=True)
+                if isinstance(response.stream, httpx.ByteStream) and not response.headers.get("content-encoding"):
+                    # Already in memory (an in-process transport) and not compressed: nothing to bound.
+                    if len(response.read()) > command.max_bytes:
+                        chunks.add(response.content)  # raises the limit's error
+                    return response
+                try:
+                    for chunk in response.iter_bytes():
+                        chunks.add(chunk)
+                        if time.monotonic() - started > limit:  # a client of the caller's own may not honour
+                            raise chunks.too_slow()              # the deadline: its body is watched still
+                finally:
+                    response.close()
+        except httpx.TimeoutException:
+            if time.monotonic() - started >= limit:
+                raise chunks.too_slow() from None  # the deadline ran out, not one read's timeout
+            raise
         return chunks.response(response)
 
 

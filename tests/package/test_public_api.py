@@ -13,7 +13,7 @@ PACKAGE = Path(arazzo_runner.__file__).resolve().parent
 # one module: their insides may import each other.
 LAYERS: list[set[str]] = [
     {"errors"},
-    {"text", "pointer", "redaction", "events", "limits", "budget"},
+    {"text", "pointer", "redaction", "events", "limits", "budget", "deadline"},
     {"expressions", "loader", "http"},
     {"criteria_engines"},
     {"criteria", "model"},
