@@ -92,10 +92,22 @@ class SyncIO:
             if isinstance(command, Sleep):
                 self.sleep(command.seconds)
                 return None
-            token = command.request
-            return self.tokens.fetch(token.token_url, token.client_id, token.client_secret, token.scopes)
+            return self._token(command)
         except _IO_ERRORS as exc:
             return exc
+
+    def _token(self, command: FetchToken) -> str:
+        token = command.request
+        limit = command.timeout + _GRACE
+        started = time.monotonic()
+        try:
+            with deadline(limit):
+                return self.tokens.fetch(token.token_url, token.client_id, token.client_secret, token.scopes,
+                                         max_bytes=command.max_bytes)
+        except ExecutionError:
+            if time.monotonic() - started >= limit:
+                raise _token_too_slow(command) from None
+            raise
 
     def _send(self, command: Send) -> httpx.Response:
         # Streamed, so a huge (or hugely compressed) body is cut at the limit; under a deadline, so the whole
@@ -144,8 +156,12 @@ class AsyncIO:
                 return None
             assert isinstance(command, FetchToken)
             token = command.request
-            return await self.tokens.fetch_async(token.token_url, token.client_id, token.client_secret, token.scopes)
+            return await asyncio.wait_for(self.tokens.fetch_async(
+                token.token_url, token.client_id, token.client_secret, token.scopes, max_bytes=command.max_bytes),
+                command.timeout + _GRACE)
         except TimeoutError:
+            if isinstance(command, FetchToken):
+                return _token_too_slow(command)
             assert isinstance(command, Send)
             return _Body(command).too_slow()
         except _IO_ERRORS as exc:
@@ -160,6 +176,11 @@ class AsyncIO:
         finally:
             await response.aclose()
         return chunks.response(response)
+
+
+def _token_too_slow(command: FetchToken) -> ExecutionError:
+    return ExecutionError(f"token request to {command.request.token_url} took longer than {command.timeout:g} s "
+                          "(request_timeout)", rule="request-timeout")
 
 
 class _Body:

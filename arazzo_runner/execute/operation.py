@@ -169,7 +169,7 @@ def _build(state: RunState, frame: Frame, step: StepPlan, plan: RequestPlan,
         for request in choice.tokens:
             if request.key in state.tokens:
                 continue
-            token = yield FetchToken(request)
+            token = yield FetchToken(request, state.request_timeout()[0], state.options.limits.max_response_bytes)
             if isinstance(token, BaseException):
                 raise ExecutionError(f"cannot obtain an OAuth2 token from {request.token_url}: {token}")
             state.tokens[request.key] = str(token)
