@@ -15,6 +15,7 @@ from typing import Any
 from arazzo_runner.errors import ArazzoError, ExecutionError, InputError
 from arazzo_runner.events import (
     ActionTaken,
+    CredentialObtained,
     RunResult,
     RunStatus,
     RunWarning,
@@ -113,9 +114,11 @@ def _one_workflow(state: RunState, plan: WorkflowPlan, inputs: Mapping[str, Any]
                              f"'{plan.workflow_id}'", rule="depth-limit")
     started = state.options.clock()
     state.stack.append(key)
-    if plan.inputs.secret:
-        state.redactor = state.redactor.adding(*plan.inputs.secrets(inputs))
+    secrets = plan.inputs.secrets(inputs) if plan.inputs.secret else []
+    state.redactor = state.redactor.adding(*secrets)
     try:
+        for secret in secrets:  # listeners (the command line, reports) mask what the run's own result masks
+            yield CredentialObtained(plan.workflow_id, "", secret)
         yield WorkflowStarted(plan.workflow_id, MappingProxyType(plan.inputs.shown(inputs)), depth)
         if notice is not None:
             yield RunWarning(plan.workflow_id, "", notice)
