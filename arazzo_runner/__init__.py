@@ -10,6 +10,8 @@ The public surface is small and pinned by a test:
 
 from __future__ import annotations
 
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 from arazzo_runner.errors import (
@@ -54,6 +56,19 @@ def __getattr__(name: str) -> Any:
     globals()[name] = value
     return value
 
+
+class _Package(types.ModuleType):
+    """The package's own module type: the subpackage ``arazzo_runner.validate`` shares its name with the public
+    function :func:`validate`, and importing a submodule sets it as an attribute of its package. Without this,
+    ``arazzo_runner.validate`` would turn into the subpackage as soon as anything imported it (``Runner`` does)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "validate" and isinstance(value, types.ModuleType):
+            return  # the subpackage stays reachable through sys.modules and ``from arazzo_runner.validate``
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __version__ = "0.1.0"
 

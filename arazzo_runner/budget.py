@@ -8,11 +8,11 @@ budget is spent; it costs a few times the evaluation itself, which only these ra
 
 from __future__ import annotations
 
+import gc
+import inspect
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
@@ -21,8 +21,13 @@ import regex
 _local = threading.local()
 
 
-class OverBudget(Exception):  # noqa: N818 - an internal signal, translated where it is caught
-    """Internal: an evaluation ran out of its time budget (translated into a criterion or check failure)."""
+class OverBudget(BaseException):  # noqa: N818 - an internal signal, translated where it is caught
+    """Internal: an evaluation ran out of its time budget (translated into a criterion or check failure).
+
+    A ``BaseException``, like ``KeyboardInterrupt``: the query engines may guard their own steps with
+    ``except Exception``, and a swallowed signal would leave the evaluation running with no tracer at all (the
+    interpreter unsets a tracer whose call raised).
+    """
 
 
 def remaining(default: float) -> float:
@@ -31,36 +36,82 @@ def remaining(default: float) -> float:
     return default if end is None else max(end - time.monotonic(), 0.0)
 
 
-@contextmanager
-def time_budget(seconds: float, *, watch_calls: bool = True) -> Iterator[None]:
-    """Run the body under a budget: :class:`OverBudget` is raised inside it once ``seconds`` have passed.
+def time_budget(seconds: float, *, watch_calls: bool = True) -> TimeBudget:
+    """A budget for the body of a ``with``: :class:`OverBudget` is raised inside it once ``seconds`` have passed.
 
     With ``watch_calls`` false only the patterns of this module honour the budget (no call watching): enough
     for a body that does nothing but match regular expressions.
     """
-    end = time.monotonic() + seconds
-    outer_end: float | None = getattr(_local, "end", None)
-    _local.end = end if outer_end is None else min(end, outer_end)
-    if not watch_calls:
-        try:
-            yield
-        finally:
-            _local.end = outer_end
-        return
-    previous = sys.gettrace()
+    return TimeBudget(seconds, watch_calls)
 
-    def watch(frame: FrameType, event: str, arg: Any) -> None:
-        # Called on every Python call; returning None keeps line events off, which is what keeps this cheap.
-        if time.monotonic() > _local.end:
-            raise OverBudget
-        return None
 
-    sys.settrace(watch)
-    try:
-        yield
-    finally:
-        sys.settrace(previous)
-        _local.end = outer_end
+class TimeBudget:
+    """The context manager of :func:`time_budget`.
+
+    A tracer watches every Python call and raises :class:`OverBudget` once the time is spent — but not in code
+    the interpreter runs on the side of the evaluation, where it would swallow the signal ("Exception ignored in
+    ...") and unset the tracer, leaving the evaluation unbounded: finalizers, garbage-collector callbacks, the
+    unraisable-exception hook, a generator resumed (it may be being closed because it was dropped), cleanup
+    while a ``GeneratorExit`` or the signal itself is being handled. Should the signal still be swallowed
+    somewhere, a profile hook, which never raises, puts the tracer back on the next call or return.
+    """
+
+    def __init__(self, seconds: float, watch_calls: bool) -> None:
+        self._seconds = seconds
+        self._watch_calls = watch_calls
+        self._outer: tuple[Any, ...] = ()
+        self._previous: tuple[Any, Any] = (None, None)
+
+    def __enter__(self) -> None:
+        end = time.monotonic() + self._seconds
+        outer_end = getattr(_local, "end", None)
+        self._outer = (outer_end, getattr(_local, "root", None), getattr(_local, "sideline", frozenset()))
+        _local.end = end if outer_end is None else min(end, outer_end)
+        if self._watch_calls:
+            _local.root = sys._getframe(1)
+            hooks = [*gc.callbacks, sys.unraisablehook]
+            _local.sideline = frozenset(code for code in (getattr(hook, "__code__", None) for hook in hooks) if code)
+            self._previous = (sys.gettrace(), sys.getprofile())
+            sys.settrace(_watch)
+            sys.setprofile(_rearm)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._watch_calls:
+            sys.setprofile(self._previous[1])
+            sys.settrace(self._previous[0])
+        _local.end, _local.root, _local.sideline = self._outer
+
+
+_RESUMABLE = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
+
+
+def _watch(frame: FrameType, event: str, arg: Any) -> None:
+    # Called on every Python call; returning None keeps line events off, which is what keeps this cheap.
+    if time.monotonic() > _local.end and _interruptible(frame):
+        raise OverBudget
+    return None
+
+
+def _interruptible(frame: FrameType) -> bool:
+    """Whether the signal raised in ``frame`` reaches the evaluation (see :class:`TimeBudget`)."""
+    if frame.f_code.co_flags & _RESUMABLE or isinstance(sys.exc_info()[1], OverBudget | GeneratorExit):
+        return False
+    sideline: frozenset[Any] = _local.sideline
+    probe: FrameType | None = frame
+    while probe is not None and probe is not _local.root:
+        code = probe.f_code
+        if code is _EXIT or code in sideline or code.co_name == "__del__":
+            return False
+        probe = probe.f_back
+    return True
+
+
+def _rearm(frame: FrameType, event: str, arg: Any) -> None:
+    if sys.gettrace() is not _watch and frame.f_code is not _EXIT:
+        sys.settrace(_watch)
+
+
+_EXIT = TimeBudget.__exit__.__code__
 
 
 def compile_pattern(pattern: str, flags: int = 0) -> Bounded:

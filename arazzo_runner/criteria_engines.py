@@ -182,6 +182,8 @@ def json_document(value: Any, context: str) -> Any:
             return json.loads(value)
         except ValueError:
             raise CriterionFailure(f"context {context} is not JSON") from None
+        except RecursionError:
+            raise CriterionFailure(f"context {context} nests too deeply to be read as JSON") from None
     return value
 
 

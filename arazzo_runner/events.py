@@ -251,7 +251,8 @@ class RunWarning(Event):
 
 @dataclass(frozen=True)
 class CredentialObtained(Event):
-    """A secret came into being during the run (an OAuth2 access token): outputs must mask it too.
+    """A secret the run came to know: an OAuth2 access token it fetched, the value of a ``format: password`` or
+    ``writeOnly`` input (told before the workflow starts). Outputs must mask it too.
 
     ``secret`` is never part of the event's ``repr``.
     """

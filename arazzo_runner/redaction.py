@@ -38,19 +38,29 @@ _FIELD_SCAN_NODES = 2_000
 _RUN = re.compile(r"[^\s\"'<>\\{}|^`\[\]]+")
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _DELIMITERS = re.compile(r"([&=?])")
-_ELLIPSIS = re.compile(r"\.\.\.|\u2026")
 
 
 class Redactor:
     """Masks a fixed set of secrets; :meth:`adding` returns a new redactor that also masks more."""
 
-    __slots__ = ("_plain", "_forms")
+    __slots__ = ("_plain", "_forms", "_cuts", "_cut_at")
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self._plain = tuple(dict.fromkeys(s for s in secrets if s))
         forms = {form for secret in self._plain for form in _forms(secret) if form}
         # Longest first, so a secret that contains another is masked whole.
         self._forms = tuple(sorted(forms, key=len, reverse=True))
+        # Texts may be megabytes a hostile server chose (a flood of '...' or of percent escapes): the places
+        # where a cut secret may end are found by a compiled pattern (a cut after a character some start of a
+        # form ends in), so the Python work grows with those places, not with the text. `_cuts` lists, by its
+        # last MIN_CUT characters, every start of a form long enough to be masked.
+        cuts: dict[str, list[str]] = {}
+        for form in self._forms:
+            for size in range(MIN_CUT, len(form)):
+                cuts.setdefault(form[size - MIN_CUT : size], []).append(form[:size])
+        self._cuts = {tail: sorted(set(starts), key=len, reverse=True) for tail, starts in cuts.items()}
+        last = "".join(sorted({re.escape(tail[-1]) for tail in cuts}))
+        self._cut_at = re.compile(f"(?<=[{last}])(?=\\.\\.\\.|\u2026|\\Z)") if cuts else None
 
     def adding(self, *secrets: str) -> Redactor:
         """A redactor for these secrets as well (a token fetched during a run, a password input)."""
@@ -72,7 +82,8 @@ class Redactor:
         for form in self._forms:
             if form in text:
                 text = text.replace(form, MASK)
-        if "%" in text:
+        # Percent-decoding is local to each escape, so a run can only decode to a secret if the whole text does.
+        if "%" in text and (self._holds(unquote(text)) or self._holds(unquote_plus(text))):
             text = _RUN.sub(self._masked_run, text)
         return self._cut_secrets(text)
 
@@ -86,6 +97,9 @@ class Redactor:
     def hides(self, raw: str) -> bool:
         """Whether ``raw``, as it is or percent-decoded (``+`` as a space or as a plus), holds a secret."""
         return any(self._plainly(form) != form for form in {raw, unquote(raw), unquote_plus(raw)})
+
+    def _holds(self, text: str) -> bool:
+        return any(form in text for form in self._forms)
 
     def _plainly(self, text: str) -> str:
         for form in self._forms:
@@ -102,12 +116,28 @@ class Redactor:
         return masked if masked != run else MASK
 
     def _cut_secrets(self, text: str) -> str:
-        ends = sorted({len(text), *(m.start() for m in _ELLIPSIS.finditer(text))}, reverse=True)
-        for end in ends:
-            size = max((_cut_size(form, text, end) for form in self._forms), default=0)
-            if size:
-                text = text[: end - size] + MASK + text[end:]
-        return text
+        """``text`` with the start of a secret masked where it ends at the end of the text or before an ellipsis
+        (the marks of a text cut before it was masked)."""
+        if self._cut_at is None:
+            return text
+        spans: list[list[int]] = []
+        for found in self._cut_at.finditer(text):
+            end = found.start()
+            starts = self._cuts.get(text[end - MIN_CUT : end], ())
+            size = next((len(start) for start in starts if text.startswith(start, end - len(start))), 0)
+            if not size:
+                continue
+            if spans and end - size <= spans[-1][1]:
+                spans[-1][1] = end  # overlapping starts of secrets: masked as one
+            else:
+                spans.append([end - size, end])
+        if not spans:
+            return text
+        pieces, kept = [], 0
+        for start, end in spans:
+            pieces += [text[kept:start], MASK]
+            kept = end
+        return "".join([*pieces, text[kept:]])
 
 
 class Unmasked(Redactor):
@@ -160,15 +190,6 @@ def _secret_name(key: object) -> bool:
         return False
     name = key.lower().replace("_", "").replace("-", "")
     return name.endswith(SECRET_FIELD_SUFFIXES)
-
-
-def _cut_size(secret: str, text: str, end: int) -> int:
-    """The length of the longest start of ``secret`` (shorter than it, at least :data:`MIN_CUT` characters)
-    that ``text`` has just before ``end``; 0 when there is none."""
-    for size in range(min(len(secret) - 1, end), MIN_CUT - 1, -1):
-        if text.startswith(secret[:size], end - size):
-            return size
-    return 0
 
 
 def _forms(secret: str) -> set[str]:

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import os
-import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
+from arazzo_runner.deadline import http_transport, tls_context
 from arazzo_runner.documents import PathOrUrl, open_document
 from arazzo_runner.errors import DocumentError, LoadError, UsageError
 from arazzo_runner.events import RunResult
@@ -269,15 +268,21 @@ class Runner:
         """Run a workflow synchronously and return its result; ``listeners`` hear this run's events as well as
         the runner's own (a report recorder per run, so concurrent runs keep their events apart)."""
         drive, prepared = self._drive(source, workflow_id, inputs, listeners)
-        transport = prepared.mock or self._transport
-        client = self._client or httpx.Client(transport=transport,  # type: ignore[arg-type]
+        client = self._client or httpx.Client(transport=prepared.mock or self._sync_transport(),
                                               timeout=self._options.limits.request_timeout,
-                                              verify=True if prepared.mock else _tls_context())
+                                              verify=True if prepared.mock else tls_context())
         try:
             return drive.run(SyncIO(client, self._sleep))
         finally:
             if self._client is None:
                 client.close()
+
+    def _sync_transport(self) -> httpx.BaseTransport:
+        """The caller's transport, else the default one, whose deadline bounds a whole exchange, headers included
+        (see :mod:`arazzo_runner.deadline`)."""
+        if self._transport is None:
+            return http_transport()
+        return self._transport  # type: ignore[return-value]
 
     async def arun(self, source: PathOrUrl | ArazzoDocument, workflow_id: str | None = None,
                    inputs: Mapping[str, Any] | None = None, *, listeners: Iterable[Listener] = ()) -> RunResult:
@@ -286,7 +291,7 @@ class Runner:
         drive, prepared = self._drive(source, workflow_id, inputs, listeners)
         client = self._async_client or httpx.AsyncClient(
             transport=prepared.mock or self._transport,  # type: ignore[arg-type]
-            timeout=self._options.limits.request_timeout, verify=True if prepared.mock else _tls_context())
+            timeout=self._options.limits.request_timeout, verify=True if prepared.mock else tls_context())
         try:
             return await drive.arun(AsyncIO(client, self._async_sleep))
         finally:
@@ -312,12 +317,6 @@ def _compat_reader(read_as: list[str]) -> Callable[[SourceDocument], SourceDocum
 def _refuse(problems: list[Any]) -> None:
     if problems:
         raise DocumentError(problems)
-
-
-@lru_cache(maxsize=1)
-def _tls_context() -> ssl.SSLContext:
-    """One TLS context per process: httpx builds a new one (reading the CA bundle, ~50 ms) for every client."""
-    return httpx.create_ssl_context()
 
 
 def run(

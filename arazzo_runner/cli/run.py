@@ -102,6 +102,8 @@ def parse_inputs(items: Sequence[tuple[str | None, str]]) -> dict[str, Any]:
                 inputs[name] = json.loads(text)
             except json.JSONDecodeError:
                 inputs[name] = text
+            except (ValueError, RecursionError) as exc:  # JSON, but past the int-string limit or nested too deep
+                raise UsageError(f"--input {name}: {_json_refusal(exc)}") from None
             continue
         text = value
         if not value.lstrip().startswith(("{", "[")):
@@ -114,10 +116,19 @@ def parse_inputs(items: Sequence[tuple[str | None, str]]) -> dict[str, Any]:
         except json.JSONDecodeError as exc:
             raise UsageError(f"--inputs {value}: not valid JSON ({exc.msg} at line {exc.lineno} column "
                              f"{exc.colno})") from exc
+        except (ValueError, RecursionError) as exc:
+            raise UsageError(f"--inputs {value}: {_json_refusal(exc)}") from None
         if not isinstance(data, dict):
             raise UsageError(f"--inputs {value}: must be a JSON object of input names to values")
         inputs.update(data)
     return inputs
+
+
+def _json_refusal(error: Exception) -> str:
+    """Why JSON that parses as far as its grammar goes is refused anyway."""
+    if isinstance(error, RecursionError):
+        return "the JSON nests too deeply"
+    return "a number in the JSON is longer than this engine reads" if "digits" in str(error) else str(error)
 
 
 def credentials_from_arguments(arguments: Sequence[str]) -> CredentialStore:

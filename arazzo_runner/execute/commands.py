@@ -38,9 +38,12 @@ class Sleep:
 
 @dataclass(frozen=True)
 class FetchToken:
-    """Fetch an OAuth2 client-credentials token; answered with the token text or the error."""
+    """Fetch an OAuth2 client-credentials token within ``timeout`` seconds and ``max_bytes`` of response body;
+    answered with the token text or the error."""
 
     request: TokenRequest
+    timeout: float = 30.0
+    max_bytes: int = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from arazzo_runner.deadline import deadline
 from arazzo_runner.errors import ExecutionError
 from arazzo_runner.events import Event, RunResult, StepFinished
 from arazzo_runner.execute.commands import Command, Execution, FetchToken, Send, Sleep, Together
@@ -93,36 +94,56 @@ class SyncIO:
             if isinstance(command, Sleep):
                 self.sleep(command.seconds)
                 return None
-            token = command.request
-            return self.tokens.fetch(token.token_url, token.client_id, token.client_secret, token.scopes)
+            return self._token(command)
         except _IO_ERRORS as exc:
             return exc
 
     def _together(self, command: Together) -> tuple[Any, ...]:
-        # Only the I/O runs in threads: the executor itself stays on this thread, so nothing it shares races.
+        # Only the I/O runs in threads (each with its own deadline): the executor stays on this thread, so
+        # nothing it shares races.
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=len(command.commands), thread_name_prefix="arazzo-step") as pool:
             return tuple(pool.map(self.perform, command.commands))
 
-    def _send(self, command: Send) -> httpx.Response:
-        # Streamed, so a huge (or hugely compressed) body is cut at the limit, and the deadline covers the body
-        # too: httpx's timeouts bound each read, not their sum.
-        deadline = time.monotonic() + command.timeout + _GRACE
-        response = self.client.send(command.request, stream=True)
-        if isinstance(response.stream, httpx.ByteStream) and not response.headers.get("content-encoding"):
-            # Already in memory (an in-process transport) and not compressed: nothing to bound while reading.
-            if len(response.read()) > command.max_bytes:
-                _Body(command).add(response.content)  # raises the limit's error
-            return response
+    def _token(self, command: FetchToken) -> str:
+        token = command.request
+        limit = command.timeout + _GRACE
+        started = time.monotonic()
         try:
-            chunks = _Body(command)
-            for chunk in response.iter_bytes():
-                chunks.add(chunk)
-                if time.monotonic() > deadline:
-                    raise chunks.too_slow()
-        finally:
-            response.close()
+            with deadline(limit):
+                return self.tokens.fetch(token.token_url, token.client_id, token.client_secret, token.scopes,
+                                         max_bytes=command.max_bytes)
+        except ExecutionError:
+            if time.monotonic() - started >= limit:
+                raise _token_too_slow(command) from None
+            raise
+
+    def _send(self, command: Send) -> httpx.Response:
+        # Streamed, so a huge (or hugely compressed) body is cut at the limit; under a deadline, so the whole
+        # exchange, headers included, ends on time: httpx's timeouts bound each read, not their sum.
+        limit = command.timeout + _GRACE
+        started = time.monotonic()
+        chunks = _Body(command)
+        try:
+            with deadline(limit):
+                response = self.client.send(command.request, stream=True)
+                if isinstance(response.stream, httpx.ByteStream) and not response.headers.get("content-encoding"):
+                    # Already in memory (an in-process transport) and not compressed: nothing to bound.
+                    if len(response.read()) > command.max_bytes:
+                        chunks.add(response.content)  # raises the limit's error
+                    return response
+                try:
+                    for chunk in response.iter_bytes():
+                        chunks.add(chunk)
+                        if time.monotonic() - started > limit:  # a client of the caller's own may not honour
+                            raise chunks.too_slow()              # the deadline: its body is watched still
+                finally:
+                    response.close()
+        except httpx.TimeoutException:
+            if time.monotonic() - started >= limit:
+                raise chunks.too_slow() from None  # the deadline ran out, not one read's timeout
+            raise
         return chunks.response(response)
 
 
@@ -147,8 +168,12 @@ class AsyncIO:
                 return None
             assert isinstance(command, FetchToken)
             token = command.request
-            return await self.tokens.fetch_async(token.token_url, token.client_id, token.client_secret, token.scopes)
+            return await asyncio.wait_for(self.tokens.fetch_async(
+                token.token_url, token.client_id, token.client_secret, token.scopes, max_bytes=command.max_bytes),
+                command.timeout + _GRACE)
         except TimeoutError:
+            if isinstance(command, FetchToken):
+                return _token_too_slow(command)
             assert isinstance(command, Send)
             return _Body(command).too_slow()
         except _IO_ERRORS as exc:
@@ -163,6 +188,11 @@ class AsyncIO:
         finally:
             await response.aclose()
         return chunks.response(response)
+
+
+def _token_too_slow(command: FetchToken) -> ExecutionError:
+    return ExecutionError(f"token request to {command.request.token_url} took longer than {command.timeout:g} s "
+                          "(request_timeout)", rule="request-timeout")
 
 
 class _Body:

@@ -119,9 +119,9 @@ def _one_workflow(state: RunState, plan: WorkflowPlan, inputs: Mapping[str, Any]
     secrets = plan.inputs.secrets(inputs) if plan.inputs.secret else []
     state.redactor = state.redactor.adding(*secrets)
     try:
-        yield WorkflowStarted(plan.workflow_id, MappingProxyType(plan.inputs.shown(inputs)), depth)
-        for secret in secrets:  # password and writeOnly inputs: every listener's output must mask them too
+        for secret in secrets:  # listeners (the command line, reports) mask what the run's own result masks
             yield CredentialObtained(plan.workflow_id, "", secret)
+        yield WorkflowStarted(plan.workflow_id, MappingProxyType(plan.inputs.shown(inputs)), depth)
         for notice in notices:
             yield RunWarning(plan.workflow_id, "", notice)
         for prerequisite_key in plan.depends_on:

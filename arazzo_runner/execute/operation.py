@@ -157,6 +157,8 @@ def _guarded(check: Callable[[], list[str]]) -> list[str]:
     """openapi-core's findings; an error inside it is one more finding, never a crash of the run."""
     try:
         return check()
+    except RecursionError:  # openapi-core parses and walks the body recursively: a server's nesting, not a bug
+        return ["could not be checked: the message nests too deeply"]
     except Exception as exc:  # noqa: BLE001 - a library failure must not stop the run; say so instead
         return [f"could not be checked: {type(exc).__name__}: {str(exc)[:200]}"]
 
@@ -223,7 +225,7 @@ def _build(state: RunState, frame: Frame, step: StepPlan, plan: RequestPlan,
         for request in choice.tokens:
             if request.key in state.tokens:
                 continue
-            token = yield FetchToken(request)
+            token = yield FetchToken(request, state.request_timeout()[0], state.options.limits.max_response_bytes)
             if isinstance(token, BaseException):
                 raise ExecutionError(f"cannot obtain an OAuth2 token from {request.token_url}: {token}")
             state.tokens[request.key] = str(token)

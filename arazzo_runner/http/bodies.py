@@ -155,8 +155,12 @@ def _decode_json(content: bytes, header: str) -> tuple[Any, str | None]:
         return json.loads(content.decode(charset) if charset else content), None
     except json.JSONDecodeError as exc:
         reason = f"{exc.msg} at line {exc.lineno} column {exc.colno}"
-    except (UnicodeDecodeError, LookupError) as exc:
+    except RecursionError:  # the server's nesting, not ours: the C scanner stops at the interpreter's limit
+        reason = "it nests too deeply to decode"
+    except (UnicodeError, LookupError) as exc:  # UnicodeError: codecs such as idna fail that way, not as LookupError
         reason = f"it cannot be decoded as text ({exc})"
+    except ValueError as exc:  # the int-string limit: a number of thousands of digits
+        reason = "a number is longer than this engine reads" if "digits" in str(exc) else str(exc)
     text, _ = _decode_text(content, header)
     return text, f"response declared {essence} but is not valid JSON: {reason}"
 
@@ -167,6 +171,9 @@ def _decode_text(content: bytes, header: str) -> tuple[str, str | None]:
         return content.decode(charset, errors="replace"), None
     except LookupError:
         return content.decode("utf-8", errors="replace"), f"unknown charset '{charset}'; decoded as utf-8"
+    except UnicodeError as exc:  # a codec that refuses errors="replace" (idna) or the bytes whatever it is told
+        return content.decode("utf-8", errors="replace"), f"charset '{charset}' cannot decode the body ({exc}); " \
+                                                            "decoded as utf-8"
 
 
 def _charset(content_type: str) -> str:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import base64
+import json
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import quote_plus
@@ -18,6 +19,8 @@ from arazzo_runner.redaction import Redactor
 __all__ = ["OAuth2TokenCache"]
 
 _RULE = "oauth2-token"
+MAX_TOKEN_RESPONSE_BYTES = 1024 * 1024
+"""Largest token response read by default: a token endpoint is a server like any other."""
 
 
 class _TokenScheme(Protocol):
@@ -81,8 +84,11 @@ class OAuth2TokenCache:
             )
         return self.fetch(scheme.token_url, client_id, client_secret, scheme.scopes)
 
-    def fetch(self, token_url: str, client_id: str, client_secret: str, scopes: Sequence[str] = ()) -> str:
-        """Return a valid access token, requesting a new one only when none is cached or it has expired."""
+    def fetch(self, token_url: str, client_id: str, client_secret: str, scopes: Sequence[str] = (), *,
+              max_bytes: int = MAX_TOKEN_RESPONSE_BYTES) -> str:
+        """Return a valid access token, requesting a new one only when none is cached or it has expired.
+
+        The response is streamed and refused past ``max_bytes`` of (decompressed) body."""
         key = _key(token_url, client_id, scopes)
         with self._lock:
             cached = self._valid(key)
@@ -90,10 +96,11 @@ class OAuth2TokenCache:
                 return cached
             data, headers = _request_parts(client_id, client_secret, key[2])
             try:
-                response = self._sync_client().post(token_url, data=data, headers=headers)
+                with self._sync_client().stream("POST", token_url, data=data, headers=headers) as response:
+                    content = _bounded(response.iter_bytes(), token_url, max_bytes)
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 raise _transport_error(token_url, exc, client_secret) from exc
-            return self._store(key, response, client_secret)
+            return self._store(key, response, content, client_secret)
 
     async def fetch_async(
         self,
@@ -102,6 +109,8 @@ class OAuth2TokenCache:
         client_secret: str,
         scopes: Sequence[str] = (),
         client: httpx.AsyncClient | None = None,
+        *,
+        max_bytes: int = MAX_TOKEN_RESPONSE_BYTES,
     ) -> str:
         """The async twin of :meth:`fetch`, sharing its cache; ``client`` overrides the async client."""
         key = _key(token_url, client_id, scopes)
@@ -110,12 +119,13 @@ class OAuth2TokenCache:
             return cached
         data, headers = _request_parts(client_id, client_secret, key[2])
         try:
-            response = await (client or self._default_async_client()).post(
-                token_url, data=data, headers=headers
-            )
+            async with (client or self._default_async_client()).stream(
+                "POST", token_url, data=data, headers=headers
+            ) as response:
+                content = await _abounded(response.aiter_bytes(), token_url, max_bytes)
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise _transport_error(token_url, exc, client_secret) from exc
-        return self._store(key, response, client_secret)
+        return self._store(key, response, content, client_secret)
 
     def clear(self) -> None:
         """Forget every cached token."""
@@ -142,8 +152,9 @@ class OAuth2TokenCache:
             return None
         return token.value
 
-    def _store(self, key: tuple[str, str, tuple[str, ...]], response: httpx.Response, secret: str) -> str:
-        value, expires_in = _parse(key[0], response, secret)
+    def _store(self, key: tuple[str, str, tuple[str, ...]], response: httpx.Response, content: bytes,
+               secret: str) -> str:
+        value, expires_in = _parse(key[0], response, content, secret)
         expires_at = None if expires_in is None else self._clock() + expires_in - self._leeway
         self._tokens[key] = _Token(value, expires_at)
         return value
@@ -178,12 +189,34 @@ def _request_parts(
     return data, {"Authorization": f"Basic {basic}", "Accept": "application/json"}
 
 
-def _parse(url: str, response: httpx.Response, secret: str) -> tuple[str, float | None]:
+def _bounded(chunks: Iterator[bytes], url: str, max_bytes: int) -> bytes:
+    body = bytearray()
+    for chunk in chunks:
+        body += chunk
+        if len(body) > max_bytes:
+            raise _too_large(url, max_bytes)
+    return bytes(body)
+
+
+async def _abounded(chunks: AsyncIterator[bytes], url: str, max_bytes: int) -> bytes:
+    body = bytearray()
+    async for chunk in chunks:
+        body += chunk
+        if len(body) > max_bytes:
+            raise _too_large(url, max_bytes)
+    return bytes(body)
+
+
+def _too_large(url: str, max_bytes: int) -> ExecutionError:
+    return ExecutionError(f"token endpoint {url} answered with more than {max_bytes} bytes", rule=_RULE)
+
+
+def _parse(url: str, response: httpx.Response, content: bytes, secret: str) -> tuple[str, float | None]:
     redact = Redactor([secret])
     body: Any = None
     try:
-        body = response.json()
-    except ValueError:
+        body = json.loads(content)
+    except (ValueError, RecursionError):  # not JSON, an integer past the int-string limit, or nested too deep
         if response.status_code == 200:
             kind = response.headers.get("content-type", "no Content-Type")
             raise ExecutionError(f"token endpoint {url} did not return JSON ({kind})", rule=_RULE) from None

@@ -63,11 +63,16 @@ def _read_file(url: str, path: object, limit: int) -> bytes:
 def _fetch(url: str, limits: Limits) -> bytes:
     import httpx  # imported here: most runs read local files only
 
-    deadline = time.monotonic() + limits.fetch_timeout
+    from arazzo_runner.deadline import deadline, http_transport
+
+    started = time.monotonic()
     chunks: list[bytes] = []
     size = 0
     try:
-        with httpx.stream("GET", url, timeout=limits.fetch_timeout, follow_redirects=True) as response:
+        # The deadline bounds the headers too, and every redirect: each read's own timeout does not.
+        with deadline(limits.fetch_timeout), httpx.Client(transport=http_transport(), timeout=limits.fetch_timeout,
+                                                          follow_redirects=True) as client, \
+                client.stream("GET", url) as response:
             if response.status_code >= 400:
                 raise LoadError(f"cannot fetch {url}: HTTP {response.status_code}", rule="unreachable-url")
             for chunk in response.iter_bytes():  # decoded: the limit applies to what would be kept
@@ -75,10 +80,12 @@ def _fetch(url: str, limits: Limits) -> bytes:
                 if size > limits.max_document_bytes:
                     raise LoadError(f"cannot fetch {url}: the document is larger than {limits.max_document_bytes} "
                                     "bytes", rule="unreachable-url")
-                if time.monotonic() > deadline:
-                    raise LoadError(f"cannot fetch {url}: it took longer than {limits.fetch_timeout:g} s",
-                                    rule="unreachable-url")
                 chunks.append(chunk)
+    except httpx.TimeoutException as exc:
+        if time.monotonic() - started >= limits.fetch_timeout:
+            raise LoadError(f"cannot fetch {url}: it took longer than {limits.fetch_timeout:g} s",
+                            rule="unreachable-url") from exc
+        raise LoadError(f"cannot fetch {url}: {exc}", rule="unreachable-url") from exc
     except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
         raise LoadError(f"cannot fetch {url}: {exc}", rule="unreachable-url") from exc
     return b"".join(chunks)

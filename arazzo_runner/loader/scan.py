@@ -22,7 +22,12 @@ _SEQUENCE_ENTRY = re.compile(r"(?:[-?][ \t]+)+")
 
 def check_depth(text: str, limit: int, name: str, as_json: bool) -> None:
     """Raise a located :class:`LoadError` when ``text`` nests deeper than ``limit`` levels."""
-    if text.count("[") + text.count("{") + (0 if as_json else text.count("\n")) <= limit:
+    # A nesting level needs a bracket, a line (block indentation) or a sequence entry or complex key opened on
+    # a line already open ("- - - x" nests on one line): with fewer of them the text cannot be that deep.
+    openers = text.count("[") + text.count("{")
+    if not as_json:
+        openers += text.count("\n") + text.count("- ") + text.count("-\t") + text.count("? ") + text.count("?\t")
+    if openers <= limit:
         return  # cannot be that deep: not worth a scan
     if as_json:
         _flow_depth(text, limit, name, 0, 1, 1, base=-1)  # the root container is level 0

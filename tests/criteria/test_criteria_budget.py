@@ -74,3 +74,82 @@ def test_an_xpath_that_folds_a_runaway_constant_at_compile_time_fails_within_the
 
     assert time.monotonic() - started < 3.0
     assert outcome.error is not None and "took longer than 1 s (evaluation_timeout)" in outcome.error
+
+
+
+def test_code_the_interpreter_runs_on_the_side_cannot_switch_the_budget_off() -> None:
+    # A gc callback (Hypothesis registers one), a finalizer, a dropped generator being closed: each runs inside
+    # whatever code triggered it, and the interpreter swallows what it raises. Had the budget raised there, the
+    # tracer would be unset and the evaluation would go on unbounded. Here nearly every event the tracer sees
+    # is of that kind; only every 1000th one is the evaluation's own.
+    import gc
+
+    from arazzo_runner import budget
+
+    calls = 0
+
+    def callback(phase: str, info: dict[str, int]) -> None:
+        nonlocal calls
+        calls += 1
+
+    class Finalized:
+        def __del__(self) -> None:
+            _noop()
+
+    def dropped() -> Any:
+        try:
+            yield 1
+            yield 2
+        finally:
+            _noop()
+
+    waiting = [dropped() for _ in range(300_000)]
+    for generator in waiting:
+        next(generator)  # started now, so dropping one later closes it (its finally clause runs)
+    threshold = gc.get_threshold()
+    gc.callbacks.append(callback)
+    gc.set_threshold(1)  # a collection, so callbacks, on nearly every allocation
+    started = time.monotonic()
+    stopped = False
+    kept: list[object] = []
+    try:
+        with budget.time_budget(0.1):
+            while time.monotonic() - started < 3.0 and waiting:  # the guard, should the budget be switched off
+                kept.append(Finalized())  # an allocation that stays: the collector runs
+                Finalized()  # dropped on the spot: its finalizer runs
+                waiting.pop()  # a generator dropped: closed on the spot
+                if len(kept) % 1000 == 0:
+                    _noop()  # the evaluation's own call
+    except budget.OverBudget:
+        stopped = True
+    finally:
+        gc.set_threshold(*threshold)
+        gc.callbacks.remove(callback)
+        waiting.clear()
+
+    assert calls > 0, "the garbage collector ran no callback"
+    assert stopped, "the evaluation ran past its budget"
+    assert time.monotonic() - started < 2.0
+
+
+def test_a_library_that_catches_every_exception_cannot_swallow_the_budget() -> None:
+    # Query engines may wrap their own steps in `except Exception`; the budget's signal must pass through them.
+    from arazzo_runner import budget
+
+    def tolerant_step() -> None:
+        try:
+            time.sleep(0.001)
+            int("1")  # a Python-level call the tracer sees
+            _noop()
+        except Exception:  # noqa: BLE001 - what a tolerant library does
+            pass
+
+    started = time.monotonic()
+    with pytest.raises(budget.OverBudget), budget.time_budget(0.05):
+        while time.monotonic() - started < 3.0:
+            tolerant_step()
+    assert time.monotonic() - started < 2.0
+
+
+def _noop() -> None:
+    return None

@@ -87,6 +87,29 @@ def test_json_response_honours_a_declared_charset() -> None:
     assert decode_body(body, "application/json; charset=latin-1") == {"name": "café"}
 
 
+UNDECODABLE = [
+    pytest.param(b'{"a": "caf\xc3\xa9"}', "application/json; charset=idna", "it cannot be decoded as text",
+                 id="json-idna"),
+    pytest.param(b"caf\xc3\xa9", "text/plain; charset=idna", "charset 'idna' cannot decode the body", id="text-idna"),
+    pytest.param(b"abc", "text/plain; charset=undefined", "charset 'undefined' cannot decode the body",
+                 id="text-undefined"),
+    pytest.param(b'"\xc3\xa9"', "application/json; charset=punycode", "it cannot be decoded as text",
+                 id="json-punycode"),
+    pytest.param(b"[" * 100_000 + b"]" * 100_000, "application/json", "it nests too deeply to decode",
+                 id="json-100000-deep"),
+    pytest.param(b'{"n": ' + b"7" * 5000 + b"}", "application/json", "a number is longer than this engine reads",
+                 id="json-5000-digits"),
+]
+
+
+@pytest.mark.parametrize(("content", "content_type", "note"), UNDECODABLE)
+def test_a_body_that_cannot_be_decoded_is_text_with_a_note(content: bytes, content_type: str, note: str) -> None:
+    body, found = decode_body_with_note(content, content_type)
+
+    assert isinstance(body, str)
+    assert found is not None and note in found
+
+
 def test_valid_json_has_no_note() -> None:
     assert decode_body_with_note(b'{"ok":true}', "application/json") == ({"ok": True}, None)
 

@@ -13,7 +13,7 @@ PACKAGE = Path(arazzo_runner.__file__).resolve().parent
 # one module: their insides may import each other.
 LAYERS: list[set[str]] = [
     {"errors"},
-    {"text", "pointer", "redaction", "events", "limits", "budget"},
+    {"text", "pointer", "redaction", "events", "limits", "budget", "deadline"},
     {"datasets"},
     {"expressions", "loader", "http"},
     {"criteria_engines"},
@@ -88,3 +88,16 @@ def test_the_expression_language_is_pure() -> None:
 def test_reports_read_only_events_redaction_and_the_shared_helpers() -> None:
     for path in (PACKAGE / "reports").rglob("*.py"):
         assert _imports(path) <= {"events", "redaction", "errors", "text", "reports"}, path
+
+
+def test_validate_stays_the_function_once_the_validate_subpackage_is_imported() -> None:
+    # A fresh interpreter: this one imported everything long ago. Using Runner first imports the subpackage
+    # arazzo_runner.validate, which must not replace the public function of the same name.
+    import subprocess
+    import sys
+
+    script = ("import arazzo_runner, arazzo_runner.validate\n"
+              "arazzo_runner.Runner\n"
+              "print(callable(arazzo_runner.validate), arazzo_runner.validate.__module__)\n")
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert completed.stdout.split() == ["True", "arazzo_runner.documents"]

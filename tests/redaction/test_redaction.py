@@ -71,3 +71,34 @@ def test_a_huge_body_is_searched_only_so_far() -> None:
     body = [{"n": i} for i in range(100_000)] + [{"access_token": "far-away"}]
 
     assert secret_fields(body) == []
+
+
+MASK_TEXT = "***"
+CUTS = [
+    pytest.param(f"body: {SECRET[:6]}", f"body: {MASK_TEXT}", id="at-the-end"),
+    pytest.param(f"a {SECRET[:5]}... b", f"a {MASK_TEXT}... b", id="before-an-ellipsis"),
+    pytest.param(f"a {SECRET[:5]}\u2026", f"a {MASK_TEXT}\u2026", id="before-a-unicode-ellipsis"),
+    pytest.param(f"{SECRET[:4]}...{SECRET[:7]}...", f"{MASK_TEXT}...{MASK_TEXT}...", id="two-cuts"),
+    pytest.param(f"a {SECRET[:3]}...", f"a {SECRET[:3]}...", id="too-short-to-tell"),
+    pytest.param(f"a {SECRET[:5]} b", f"a {SECRET[:5]} b", id="not-at-a-cut"),
+]
+
+
+@pytest.mark.parametrize(("text", "masked"), CUTS)
+def test_the_start_of_a_secret_left_at_a_cut_is_masked(text: str, masked: str) -> None:
+    assert Redactor([SECRET])(text) == masked
+
+
+@pytest.mark.parametrize("flood", [
+    pytest.param("..." * 1_000_000, id="ellipses"),
+    pytest.param("a%41 " * 600_000, id="percent-escapes"),
+    pytest.param(f"{SECRET[:6]}..." * 200_000, id="starts-of-the-secret-at-cuts"),
+])
+def test_a_flood_a_server_chose_is_masked_in_time_that_grows_with_it(flood: str) -> None:
+    # A hang guard, not a speed test: these took minutes when every ellipsis and every escaped run cost a loop.
+    import time
+
+    started = time.monotonic()
+    masked = Redactor([SECRET, PAIR])(flood)
+    assert time.monotonic() - started < 10
+    assert SECRET[:6] not in masked

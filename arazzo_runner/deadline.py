@@ -1,0 +1,111 @@
+"""Deadlines that bound a whole synchronous HTTP exchange, not each network read.
+
+httpx's timeouts apply to each connect, read and write on its own. A server that sends one byte of its headers
+just before every read would time out keeps a synchronous request waiting for as long as it likes: a body can be
+watched chunk by chunk, headers cannot. :func:`http_transport` builds the engine's default transport, whose every
+socket operation is cut short at the deadline the calling thread set with :func:`deadline`; past it, the
+operation raises httpx's own timeout error. Outside a :func:`deadline` it behaves as ``httpx.HTTPTransport``
+does. (The ``asyncio`` path needs none of this: ``asyncio.wait_for`` bounds a whole exchange there.)
+"""
+
+from __future__ import annotations
+
+import ssl
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+import httpcore
+import httpx
+
+_local = threading.local()
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Within the body, every socket operation of this thread's default transport ends ``seconds`` from now (or
+    at an enclosing deadline, when that is sooner)."""
+    outer: float | None = getattr(_local, "end", None)
+    end = time.monotonic() + seconds
+    _local.end = end if outer is None else min(end, outer)
+    try:
+        yield
+    finally:
+        _local.end = outer
+
+
+def _clamped(timeout: float | None, error: type[Exception]) -> float | None:
+    """``timeout`` shortened to what is left of the thread's deadline; ``error`` when nothing is left."""
+    end: float | None = getattr(_local, "end", None)
+    if end is None:
+        return timeout
+    left = end - time.monotonic()
+    if left <= 0:
+        raise error("the deadline of the whole exchange has passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _Stream(httpcore.NetworkStream):
+    """A socket stream whose operations end at the thread's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _clamped(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _clamped(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        return _Stream(self._inner.start_tls(ssl_context, server_hostname, _clamped(timeout, httpcore.ConnectTimeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _Backend(httpcore.NetworkBackend):
+    """httpcore's synchronous socket backend, every stream it opens bounded by the thread's deadline."""
+
+    def __init__(self) -> None:
+        self._inner = httpcore.SyncBackend()
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        return _Stream(self._inner.connect_tcp(host, port, _clamped(timeout, httpcore.ConnectTimeout),
+                                               local_address, socket_options))
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        return _Stream(self._inner.connect_unix_socket(path, _clamped(timeout, httpcore.ConnectTimeout),
+                                                       socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+@lru_cache(maxsize=1)
+def tls_context() -> ssl.SSLContext:
+    """One TLS context per process: httpx builds a new one (reading the CA bundle, ~50 ms) for every client."""
+    return httpx.create_ssl_context()
+
+
+def http_transport() -> httpx.HTTPTransport:
+    """An ``httpx.HTTPTransport`` (httpx's default pool settings) whose sockets honour :func:`deadline`."""
+    context = tls_context()
+    transport = httpx.HTTPTransport(verify=context)
+    pool = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
+    # httpx builds its connection pool itself and takes no network backend; the pool is the transport's one
+    # attribute, replaced here by the same pool over the bounded backend.
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=context, max_connections=pool.max_connections,
+        max_keepalive_connections=pool.max_keepalive_connections, keepalive_expiry=pool.keepalive_expiry,
+        network_backend=_Backend())
+    return transport
