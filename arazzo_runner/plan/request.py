@@ -15,6 +15,7 @@ from typing import Any, cast
 from arazzo_runner.errors import Location
 from arazzo_runner.http import ParameterSpec, PartEncoding, media_essence, media_kind
 from arazzo_runner.http.params import ParameterLocation
+from arazzo_runner.http.querystring import DEFAULT_QUERYSTRING_MEDIA
 from arazzo_runner.model import Parameter, RequestBody
 from arazzo_runner.plan.responses import ResponseCheck
 from arazzo_runner.plan.values import Constant, Value, compile_payload_text, compile_value
@@ -66,12 +67,14 @@ class RequestPlan:
 def plan_request(operation: Operation, source: OpenAPISource, parameters: tuple[Parameter, ...],
                  body: RequestBody | None, responses: ResponseCheck) -> RequestPlan:
     """The request plan of an operation step with these effective parameters and body."""
-    return RequestPlan(operation, source, tuple(_parameter(operation, p) for p in parameters),
+    return RequestPlan(operation, source, tuple(_parameter(operation, source, p) for p in parameters),
                        None if body is None else _body(operation, body), responses)
 
 
-def _parameter(operation: Operation, parameter: Parameter) -> ParameterPlan:
+def _parameter(operation: Operation, source: OpenAPISource, parameter: Parameter) -> ParameterPlan:
     location = parameter.in_ or "query"
+    if location == "querystring":
+        return _querystring(operation, source, parameter)
     declared = operation.parameter(parameter.name, location)
     written = parameter.value if isinstance(parameter.value, str) else str(parameter.value)
     value = compile_value(parameter.value)
@@ -87,6 +90,26 @@ def _parameter(operation: Operation, parameter: Parameter) -> ParameterPlan:
     spec = ParameterSpec(declared.name, cast(ParameterLocation, location), declared.style, declared.explode,
                          declared.allow_reserved, declared.content_type)
     return ParameterPlan(parameter.name, location, value, written, spec, declared.required, None, parameter.location)
+
+
+def _querystring(operation: Operation, source: OpenAPISource, parameter: Parameter) -> ParameterPlan:
+    """An Arazzo 1.1 querystring parameter: written in the media type of the operation's querystring parameter,
+    form-urlencoded without one; embedded ``{$...}`` values are escaped for that media type."""
+    declared = operation.parameter(parameter.name, "querystring")
+    media = (declared.content_type if declared is not None else None) or DEFAULT_QUERYSTRING_MEDIA
+    written = parameter.value if isinstance(parameter.value, str) else str(parameter.value)
+    value = (compile_payload_text(parameter.value, media_kind(media)) if isinstance(parameter.value, str)
+             else compile_value(parameter.value))
+    warning = None
+    if declared is None and source.version == "3.2":  # older descriptions cannot declare one
+        warning = (f"parameter '{parameter.name}' (in querystring) is not declared by {operation}; sent anyway as "
+                   f"{media}")
+    elif declared is not None and declared.name != parameter.name:
+        warning = (f"parameter '{parameter.name}' (in querystring) fills the querystring parameter "
+                   f"'{declared.name}' of {operation}")
+    spec = ParameterSpec(parameter.name, "querystring", content_type=media)
+    return ParameterPlan(parameter.name, "querystring", value, written, spec,
+                         declared is not None and declared.required, warning, parameter.location)
 
 
 def _body(operation: Operation, body: RequestBody) -> BodyPlan:

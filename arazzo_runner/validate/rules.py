@@ -123,12 +123,16 @@ def _step(workflow: Workflow, resolved: ResolvedStep, expressions: ExpressionRul
     yield from output_names(step)
     yield from _parameter_duplicates(resolved.own_parameters)
     operation_step = step.workflow_id is None and (step.operation_id is not None or step.operation_path is not None)
+    newer = expressions.document.version == "1.1"
     if operation_step:
+        places = "path, query, querystring, header or cookie" if newer else "path, query, header or cookie"
         for parameter in resolved.parameters:
             if parameter.in_ is None:
                 yield parameter.diagnostic("name", "parameter-in-required",
                                            f"parameter '{parameter.name}' of operation step '{step.step_id}' needs "
-                                           "'in' (path, query, header or cookie)")
+                                           f"'in' ({places})")
+        if newer:
+            yield from _querystring(resolved)
     for parameter in resolved.own_parameters:
         yield from expressions.value(parameter, "value", parameter.value, workflow, step)
     if step.request_body is not None:
@@ -142,6 +146,39 @@ def _step(workflow: Workflow, resolved: ResolvedStep, expressions: ExpressionRul
     yield from _action_list(workflow, resolved.own_failure, expressions)
     for name, value in step.outputs.items():
         yield from expressions.output(step, workflow, name, value, step)
+
+
+def _querystring(resolved: ResolvedStep) -> Iterator[Diagnostic]:
+    """Arazzo 1.1: a querystring parameter is the whole query, so a step sends one at most and no ``in: query``
+    parameter beside it (OpenAPI 3.2: the two cannot coexist), its inherited parameters included."""
+    step = resolved.step
+    own = {id(p) for p in resolved.own_parameters}
+    distinct: dict[object, Parameter] = {}
+    for parameter in resolved.parameters:  # a repeated (name, in) is duplicate-parameter's to report
+        if parameter.in_ == "querystring":
+            distinct.setdefault(parameter.identity, parameter)
+    strings = list(distinct.values())
+    if not strings:
+        return
+
+    def named(parameter: Parameter) -> str:
+        return f"'{parameter.name}'" + ("" if id(parameter) in own else " (inherited from the workflow)")
+
+    def at(*candidates: Parameter) -> Parameter:
+        # The step's own parameter when one is involved, so the problem is shown where the step can fix it.
+        return next((p for p in candidates if id(p) in own), candidates[0])
+
+    if len(strings) > 1:
+        yield at(*strings[1:], strings[0]).diagnostic(
+            "in", "duplicate-querystring",
+            f"step '{step.step_id}' has querystring parameters {' and '.join(named(p) for p in strings)}; a request "
+            "has one query string (a step overrides an inherited one only under the same name)")
+    query = [p for p in resolved.parameters if p.in_ == "query"]
+    if query:
+        yield at(strings[0], *query).diagnostic(
+            "in", "querystring-with-query",
+            f"step '{step.step_id}': querystring parameter {named(strings[0])} is the whole query string; it cannot "
+            f"be combined with query parameter {', '.join(named(p) for p in query)}")
 
 
 def _parameter_duplicates(params: Sequence[Parameter]) -> Iterator[Diagnostic]:

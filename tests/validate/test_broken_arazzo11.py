@@ -15,6 +15,141 @@ def arazzo11(body: str) -> str:
     return arazzo(body, HEADER_1_1)
 
 
+QUERYSTRING = [
+    Broken(
+        "querystring-with-a-query-parameter",
+        arazzo11("""\
+            workflows:
+              - workflowId: main
+                steps:
+                  - stepId: list
+                    operationId: listPets
+                    parameters:
+                      - name: q
+                        in: querystring
+                        value: a=1
+                      - name: limit
+                        in: query
+                        value: 5
+            """),
+        "querystring-with-query", "step 'list': querystring parameter 'q' is the whole query string; it cannot be "
+        "combined with query parameter 'limit'", 15, 13,
+    ),
+    Broken(
+        "querystring-with-an-inherited-query-parameter",
+        arazzo11("""\
+            workflows:
+              - workflowId: main
+                parameters:
+                  - name: limit
+                    in: query
+                    value: 5
+                steps:
+                  - stepId: list
+                    operationId: listPets
+                    parameters:
+                      - name: q
+                        in: querystring
+                        value: a=1
+            """),
+        "querystring-with-query", "with query parameter 'limit' (inherited from the workflow)", 19, 13,
+    ),
+    Broken(
+        "query-parameter-beside-an-inherited-querystring-is-shown-at-the-step",
+        arazzo11("""\
+            workflows:
+              - workflowId: main
+                parameters:
+                  - name: q
+                    in: querystring
+                    value: a=1
+                steps:
+                  - stepId: list
+                    operationId: listPets
+                    parameters:
+                      - name: limit
+                        in: query
+                        value: 5
+            """),
+        "querystring-with-query", "querystring parameter 'q' (inherited from the workflow) is the whole query string",
+        19, 13,
+    ),
+    Broken(
+        "both-inherited-shown-at-the-workflow-parameter",
+        arazzo11("""\
+            workflows:
+              - workflowId: main
+                parameters:
+                  - name: q
+                    in: querystring
+                    value: a=1
+                  - name: limit
+                    in: query
+                    value: 5
+                steps:
+                  - stepId: list
+                    operationId: listPets
+            """),
+        "querystring-with-query", "step 'list': querystring parameter 'q' (inherited from the workflow)", 12, 9,
+    ),
+    Broken(
+        "querystring-from-a-component-with-a-query-parameter",
+        arazzo11("""\
+            workflows:
+              - workflowId: main
+                steps:
+                  - stepId: list
+                    operationId: listPets
+                    parameters:
+                      - reference: $components.parameters.search
+                      - name: limit
+                        in: query
+                        value: 5
+            components:
+              parameters:
+                search:
+                  name: q
+                  in: querystring
+                  value: a=1
+            """),
+        "querystring-with-query", "querystring parameter 'q' is the whole query string", 14, 13,
+    ),
+    Broken(
+        "two-querystring-parameters",
+        arazzo11("""\
+            workflows:
+              - workflowId: main
+                steps:
+                  - stepId: list
+                    operationId: listPets
+                    parameters:
+                      - name: p
+                        in: querystring
+                        value: a=1
+                      - name: q
+                        in: querystring
+                        value: b=2
+            """),
+        "duplicate-querystring", "step 'list' has querystring parameters 'p' and 'q'; a request has one query string",
+        18, 13,
+    ),
+    Broken(
+        "parameter-without-in-names-querystring-in-1.1",
+        arazzo11("""\
+            workflows:
+              - workflowId: main
+                steps:
+                  - stepId: list
+                    operationId: listPets
+                    parameters:
+                      - name: limit
+                        value: 5
+            """),
+        "parameter-in-required", "needs 'in' (path, query, querystring, header or cookie)", 14, 13,
+        also=("schema-required",),
+    ),
+]
+
 IN_A_1_0_DOCUMENT = [
     Broken(
         "querystring-workflow-parameter-in-a-1.0-document",
@@ -70,7 +205,7 @@ IN_A_1_0_DOCUMENT = [
     ),
 ]
 
-CASES = [*IN_A_1_0_DOCUMENT]
+CASES = [*QUERYSTRING, *IN_A_1_0_DOCUMENT]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
