@@ -15,7 +15,9 @@ relaxations are applied here, in code, so each one is visible and named. For 1.0
 For 1.1, (e) as well, and:
 
 (f) a Parameter Object's ``value`` may be an object (the spec: "Any | {expression} | Selector Object"; the
-    schema's type list forgets ``object``, and an object value would match both branches of its ``oneOf``).
+    schema's type list forgets ``object``, and an object value would match both branches of its ``oneOf``);
+(g) ``replacements[].value`` may be any JSON value, as (c) for 1.0 (the spec: "Any | {expression} | Selector
+    Object"; the schema allows only a string or a Selector Object, refusing its own example ``value: 10``).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ def _relax_1_1(original: dict[str, Any]) -> dict[str, Any]:
     value["oneOf"][0]["type"] = [*value["oneOf"][0]["type"], "object"]
     # A Selector Object is an object too: the two branches would both match it, so "oneOf" becomes "anyOf".
     value["anyOf"] = value.pop("oneOf")
+    defs["payload-replacement-object"]["properties"]["value"] = {}
     return schema
 
 

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from arazzo_runner.documents import validate
 from tests.validate.broken import HEADER_1_1, Broken, arazzo, assert_reported
+from tests.validate.support import PETS_OPENAPI, brief, write
 
 
 def arazzo11(body: str) -> str:
@@ -211,3 +213,47 @@ CASES = [*QUERYSTRING, *IN_A_1_0_DOCUMENT]
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
 def test_broken_document_reports_rule_message_and_position(tmp_path: Path, case: Broken) -> None:
     assert_reported(tmp_path, case)
+
+
+CLEAN_1_1 = {
+    "literal-replacement-values-and-targets-of-every-type": arazzo11("""\
+        workflows:
+          - workflowId: main
+            steps:
+              - stepId: add
+                operationId: createPet
+                requestBody:
+                  contentType: application/json
+                  payload:
+                    items: []
+                  replacements:
+                    - target: /items/-
+                      value: 10
+                    - target: $.items[?(@.sku=='ABC123')].quantity
+                      targetSelectorType: jsonpath
+                      value: {quantity: 2}
+                    - target: /items
+                      targetSelectorType:
+                        type: jsonpointer
+                        version: rfc6901
+                      value: [1, 2]
+              - stepId: soap
+                operationId: createPet
+                requestBody:
+                  contentType: application/xml
+                  payload: <s:Envelope xmlns:s="urn:s"><s:Header/></s:Envelope>
+                  replacements:
+                    - target: /s:Envelope/s:Header
+                      value: 7
+                    - target: /Envelope/Header
+                      targetSelectorType:
+                        type: xpath
+                        version: xpath-30
+                      value: true
+        """),
+}
+
+
+@pytest.mark.parametrize("name", CLEAN_1_1)
+def test_clean_1_1_document_reports_nothing(tmp_path: Path, name: str) -> None:
+    assert brief(validate(write(tmp_path, {"doc.arazzo.yaml": CLEAN_1_1[name], "api.yaml": PETS_OPENAPI}))) == []
