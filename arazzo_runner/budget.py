@@ -22,7 +22,18 @@ _local = threading.local()
 
 
 class OverBudget(Exception):  # noqa: N818 - an internal signal, translated where it is caught
-    """Internal: an evaluation ran out of its time budget (translated into a criterion or check failure)."""
+    """Internal: an evaluation ran out of its time budget (translated into a criterion or check failure).
+
+    Made while a budget watches calls (a pattern's timeout, or the watcher itself), it stops the watching: the
+    stack then unwinds untraced, so the cleanups on the way (context managers' exits, generators being closed)
+    run instead of being stopped in turn, and :func:`time_budget`'s exit restores the deadline and the tracer.
+    """
+
+    def __init__(self, *args: object) -> None:
+        tracer = sys.gettrace()
+        if tracer is not None and tracer is getattr(_local, "watch", None):
+            sys.settrace(None)
+        super().__init__(*args)
 
 
 def remaining(default: float) -> float:
@@ -55,12 +66,14 @@ def time_budget(seconds: float, *, watch_calls: bool = True) -> Iterator[None]:
             raise OverBudget
         return None
 
+    outer_watch = getattr(_local, "watch", None)
+    _local.watch = watch
     sys.settrace(watch)
     try:
         yield
     finally:
         sys.settrace(previous)
-        _local.end = outer_end
+        _local.end, _local.watch = outer_end, outer_watch
 
 
 def compile_pattern(pattern: str, flags: int = 0) -> Bounded:
