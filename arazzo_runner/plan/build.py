@@ -136,7 +136,8 @@ def _step(workflow: ResolvedWorkflow, resolved: ResolvedStep, index: Mapping[str
         source = workflow.bound.openapi[operation.source_name]
         check = compiler.memo(("responses", source.url, operation.pointer),
                               lambda: plan_response_check(operation, source, compiler, load))
-        request = plan_request(operation, source, resolved.parameters, step.request_body, check)
+        request = plan_request(operation, source, resolved.parameters, step.request_body, check,
+                               workflow.bound.document.version)
     inputs = tuple((p.name, compile_value(p.value)) for p in resolved.parameters) if resolved.workflow else ()
     return StepPlan(step.step_id, step.location, request, resolved.workflow, inputs,
                     _criteria(step.success_criteria), _outputs(step.outputs),

@@ -14,7 +14,17 @@ from urllib.parse import unquote
 
 from arazzo_runner import pointer
 from arazzo_runner.errors import Diagnostic, ResolutionError
-from arazzo_runner.model import Action, ArazzoDocument, Node, Parameter, Step, Workflow
+from arazzo_runner.expressions import is_runtime_expression
+from arazzo_runner.model import Action, ArazzoDocument, Node, Parameter, RequestBody, Step, Workflow
+from arazzo_runner.payload_targets import (
+    SELECTOR_TYPES,
+    Target,
+    body_media_type,
+    media_family,
+    payload_kind,
+    syntax_problem,
+    target_kind,
+)
 from arazzo_runner.resolve import ResolvedAction, ResolvedStep, ResolvedWorkflow
 from arazzo_runner.validate.expressions import ExpressionRules
 
@@ -141,6 +151,8 @@ def _step(workflow: Workflow, resolved: ResolvedStep, expressions: ExpressionRul
             yield from expressions.value(body, "payload", body.payload, workflow, step)
         for replacement in body.replacements:
             yield from expressions.value(replacement, "value", replacement.value, workflow, step)
+        if newer:
+            yield from _replacement_targets(resolved, body)
     yield from expressions.criteria(step.success_criteria, workflow, step)
     yield from _action_list(workflow, resolved.own_success, expressions)
     yield from _action_list(workflow, resolved.own_failure, expressions)
@@ -179,6 +191,34 @@ def _querystring(resolved: ResolvedStep) -> Iterator[Diagnostic]:
             "in", "querystring-with-query",
             f"step '{step.step_id}': querystring parameter {named(strings[0])} is the whole query string; it cannot "
             f"be combined with query parameter {', '.join(named(p) for p in query)}")
+
+
+def _replacement_targets(resolved: ResolvedStep, body: RequestBody) -> Iterator[Diagnostic]:
+    """Arazzo 1.1: each target is a selector of its type (declared, or by the body's media type or its literal
+    payload, when known) and that type can address the payload."""
+    operation = resolved.operation
+    media = body_media_type(body.content_type, () if operation is None else operation.request_media_types)
+    literal = body.has_payload and not (isinstance(body.payload, str) and is_runtime_expression(body.payload))
+    shape = payload_kind(body.payload) if literal else None
+    family = media_family(media)
+    for replacement in body.replacements:
+        if replacement.target_type is not None and replacement.target_type not in SELECTOR_TYPES:
+            continue  # the schema says which types there are
+        kind = target_kind(replacement.target_type, media) or shape
+        if kind is None:
+            continue
+        where = "targetSelectorType" if replacement.target_type is not None else "target"
+        xml = family == "xml" or (family not in ("json", "xml") and shape == "xpath")
+        json_payload = family == "json" or (family not in ("json", "xml") and shape == "jsonpointer")
+        if (kind == "xpath" and json_payload) or (kind != "xpath" and xml):
+            payload = media or "the payload"
+            yield replacement.diagnostic(where, "invalid-replacement-target",
+                                         f"replacement target '{replacement.target}' is read as {kind}, which cannot "
+                                         f"address {'an XML' if xml else 'a JSON'} payload ({payload})")
+            continue
+        problem = syntax_problem(Target(replacement.target, kind, replacement.target_version))
+        if problem is not None:
+            yield replacement.diagnostic("target", "invalid-replacement-target", problem)
 
 
 def _parameter_duplicates(params: Sequence[Parameter]) -> Iterator[Diagnostic]:

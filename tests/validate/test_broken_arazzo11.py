@@ -152,6 +152,80 @@ QUERYSTRING = [
     ),
 ]
 
+def replacing(target: str, content_type: str, payload: str = "{}", selector: str = "") -> str:
+    """A 1.1 document whose step ``add`` sends ``payload`` with one replacement; its ``target`` is on line 17,
+    column 15, and a ``targetSelectorType`` line (``selector``) on line 18."""
+    chosen = f"\n{' ' * 22}targetSelectorType: {selector}" if selector else ""
+    return arazzo11(f"""\
+        workflows:
+          - workflowId: main
+            steps:
+              - stepId: add
+                operationId: createPet
+                requestBody:
+                  contentType: {content_type}
+                  payload: '{payload}'
+                  replacements:
+                    - target: '{target}'{chosen}
+                      value: 1
+        """)
+
+
+REPLACEMENT_TARGETS = [
+    Broken(
+        "jsonpath-target-that-does-not-parse",
+        replacing("$.items[", "application/json", selector="jsonpath"),
+        "invalid-replacement-target", "replacement target '$.items[' (JSONPath) is not a JSONPath query: unbalanced "
+        "brackets, line 1, column 8", 17, 15,
+    ),
+    Broken(
+        "xpath-target-that-does-not-parse",
+        replacing("/order[", "text/plain", "<order/>", selector="xpath"),
+        "invalid-replacement-target", "replacement target '/order[' (XPath) is not an XPath expression", 17, 15,
+    ),
+    Broken(
+        "xpath-1.0-target-that-does-not-parse",
+        replacing("/order/id()", "application/xml", "<order/>",
+                  selector=f"\n{' ' * 24}type: xpath\n{' ' * 24}version: xpath-10"),
+        "invalid-replacement-target", "replacement target '/order/id()' (XPath) is not an XPath expression", 17, 15,
+    ),
+    Broken(
+        "omitted-type-on-json-is-a-json-pointer",
+        replacing("items/0", "application/json"),
+        "invalid-replacement-target", "replacement target 'items/0' (JSON Pointer) is not a JSON Pointer (it must "
+        "start with '/')", 17, 15,
+    ),
+    Broken(
+        "omitted-type-on-xml-is-xpath",
+        replacing("/order[", "application/xml", "<order/>"),
+        "invalid-replacement-target", "replacement target '/order[' (XPath) is not an XPath expression: '(end)' end "
+        "at line 1, column 7: [err:XPST0003] unexpected end of source", 17, 15,
+    ),
+    Broken(
+        "omitted-type-on-a-literal-xml-payload-without-a-stated-media-type",
+        replacing("/order[", "text/plain", "<order/>"),
+        "invalid-replacement-target", "replacement target '/order[' (XPath)", 17, 15,
+    ),
+    Broken(
+        "jsonpath-on-an-xml-body",
+        replacing("$.id", "application/xml", "<order/>", selector="jsonpath"),
+        "invalid-replacement-target", "replacement target '$.id' is read as jsonpath, which cannot address an XML "
+        "payload (application/xml)", 18, 15,
+    ),
+    Broken(
+        "xpath-on-a-json-body",
+        replacing("/order/id", "application/problem+json", selector="xpath"),
+        "invalid-replacement-target", "replacement target '/order/id' is read as xpath, which cannot address a JSON "
+        "payload (application/problem+json)", 18, 15,
+    ),
+    Broken(
+        "json-pointer-with-a-bad-escape",
+        replacing("/a~2", "application/json", selector="jsonpointer"),
+        "invalid-replacement-target", "replacement target '/a~2' (JSON Pointer) is not a JSON Pointer: invalid JSON "
+        "Pointer '/a~2': Found invalid escape ~2", 17, 15,
+    ),
+]
+
 IN_A_1_0_DOCUMENT = [
     Broken(
         "querystring-workflow-parameter-in-a-1.0-document",
@@ -186,6 +260,11 @@ IN_A_1_0_DOCUMENT = [
         "arazzo-1.1-field", "'in: querystring' is Arazzo 1.1", 17, 7,
     ),
     Broken(
+        "target-selector-type-in-a-1.0-document",
+        replacing("$.id", "application/json", selector="jsonpath").replace("arazzo: 1.1.0", "arazzo: 1.0.1"),
+        "arazzo-1.1-field", "'targetSelectorType' is Arazzo 1.1; this document declares 1.0", 18, 15,
+    ),
+    Broken(
         "component-action-parameters-in-a-1.0-document",
         arazzo("""\
             workflows:
@@ -207,7 +286,7 @@ IN_A_1_0_DOCUMENT = [
     ),
 ]
 
-CASES = [*QUERYSTRING, *IN_A_1_0_DOCUMENT]
+CASES = [*QUERYSTRING, *REPLACEMENT_TARGETS, *IN_A_1_0_DOCUMENT]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
