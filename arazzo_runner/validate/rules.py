@@ -15,7 +15,7 @@ from urllib.parse import unquote
 from arazzo_runner import pointer
 from arazzo_runner.errors import Diagnostic, ResolutionError
 from arazzo_runner.expressions import is_runtime_expression
-from arazzo_runner.model import Action, ArazzoDocument, Node, Parameter, RequestBody, Step, Workflow
+from arazzo_runner.model import Action, ArazzoDocument, Node, Parameter, RequestBody, Reusable, Step, Workflow
 from arazzo_runner.payload_targets import (
     SELECTOR_TYPES,
     Target,
@@ -39,7 +39,7 @@ def document_rules(document: ArazzoDocument, workflows: Sequence[ResolvedWorkflo
     for parameter in document.components.parameters.values():
         yield from expressions.value(parameter, "value", parameter.value)
     for action in (*document.components.success_actions.values(), *document.components.failure_actions.values()):
-        yield from action_shape(action)
+        yield from action_shape(action, document.version)
         yield from expressions.criteria(action.criteria, None)
     for resolved in workflows:
         yield from _workflow(resolved, expressions)
@@ -61,8 +61,9 @@ def duplicates(nodes: Iterable[Any], key: Callable[[Any], Any], field: str, rule
             seen[value] = node
 
 
-def action_shape(action: Action) -> Iterator[Diagnostic]:
-    """Targets an action of its type may (not) have."""
+def action_shape(action: Action, version: str = "1.0") -> Iterator[Diagnostic]:
+    """Targets an action of its type may (not) have; in 1.1, parameters only with a ``workflowId``, and never
+    with ``in`` (those written in the action; referenced ones are checked where the action is used)."""
     if action.type == "goto" and (action.step_id is None) == (action.workflow_id is None):
         yield action.diagnostic("type", "action-target",
                                 f"goto action '{action.name}' needs exactly one of stepId or workflowId")
@@ -72,6 +73,38 @@ def action_shape(action: Action) -> Iterator[Diagnostic]:
     if action.type == "end" and (action.step_id or action.workflow_id):
         yield action.diagnostic("type", "action-target",
                                 f"end action '{action.name}' takes no stepId or workflowId", "warning")
+    if version != "1.1" or not action.parameters:
+        return
+    if action.workflow_id is None:
+        yield action.diagnostic("parameters", "action-parameters-without-workflow",
+                                f"{action.type} action '{action.name}' has parameters, which are the inputs of the "
+                                "workflow it goes to, but it names no workflowId")
+    for parameter in action.parameters:
+        if isinstance(parameter, Parameter) and parameter.in_ is not None:
+            yield parameter.diagnostic("in", "action-parameter-in", _parameter_in(action, parameter))
+
+
+def _parameter_in(action: Action, parameter: Parameter) -> str:
+    inputs = f"workflow '{action.workflow_id}'" if action.workflow_id else "the workflow it goes to"
+    return (f"parameter '{parameter.name}' of {action.type} action '{action.name}' has 'in: {parameter.in_}'; an "
+            f"action's parameters are the inputs of {inputs} and take no 'in'")
+
+
+def _action_parameters(resolved: ResolvedAction, expressions: ExpressionRules, workflow: Workflow,
+                       step: Step | None) -> Iterator[Diagnostic]:
+    """1.1: the parameters of an action as it is used: a referenced parameter with ``in``, a name given twice, and
+    what the values' expressions refer to (read where the action is written)."""
+    action = resolved.action
+    written = {item.pointer: item for item in action.parameters}
+    for parameter in resolved.parameters:
+        item = written.get(parameter.pointer)
+        if isinstance(item, Reusable) and parameter.in_ is not None:
+            yield parameter.diagnostic("reference", "action-parameter-in",
+                                       f"{_parameter_in(action, parameter)} (from {item.reference})")
+    yield from duplicates(resolved.parameters, lambda p: p.name, "name", "duplicate-parameter", "action parameter")
+    if resolved.written is action:
+        for parameter in resolved.parameters:
+            yield from expressions.value(parameter, "value", parameter.value, workflow, step)
 
 
 OUTPUT_NAME = re.compile(r"^[a-zA-Z0-9.\-_]+$")
@@ -154,8 +187,8 @@ def _step(workflow: Workflow, resolved: ResolvedStep, expressions: ExpressionRul
         if newer:
             yield from _replacement_targets(resolved, body)
     yield from expressions.criteria(step.success_criteria, workflow, step)
-    yield from _action_list(workflow, resolved.own_success, expressions)
-    yield from _action_list(workflow, resolved.own_failure, expressions)
+    yield from _action_list(workflow, resolved.own_success, expressions, step)
+    yield from _action_list(workflow, resolved.own_failure, expressions, step)
     for name, value in step.outputs.items():
         yield from expressions.output(step, workflow, name, value, step)
 
@@ -225,11 +258,14 @@ def _parameter_duplicates(params: Sequence[Parameter]) -> Iterator[Diagnostic]:
     yield from duplicates(params, lambda p: p.identity, "name", "duplicate-parameter", "parameter (name, in)")
 
 
-def _action_list(workflow: Workflow, actions: Sequence[ResolvedAction],
-                 expressions: ExpressionRules) -> Iterator[Diagnostic]:
+def _action_list(workflow: Workflow, actions: Sequence[ResolvedAction], expressions: ExpressionRules,
+                 step: Step | None = None) -> Iterator[Diagnostic]:
+    version = expressions.document.version
     yield from duplicates([a.action for a in actions], lambda a: a.name, "name", "duplicate-action-name",
                           "action name")
     for resolved in actions:
         if resolved.written is resolved.action:  # component actions were checked once, where they are defined
-            yield from action_shape(resolved.action)
+            yield from action_shape(resolved.action, version)
             yield from expressions.criteria(resolved.action.criteria, workflow)
+        if version == "1.1":
+            yield from _action_parameters(resolved, expressions, workflow, step)

@@ -3,6 +3,7 @@ these 1.1 constructs in 1.0 documents, refused as such."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -226,6 +227,116 @@ REPLACEMENT_TARGETS = [
     ),
 ]
 
+def acting(parameters: str, action: str = "workflowId: other", components: str = "") -> str:
+    """A 1.1 document whose step ``list`` has one success action ``next`` (its ``parameters:`` key on line 17,
+    column 13, the first parameter's first key on line 18, column 17), a workflow ``other``, then ``components``."""
+    body = textwrap.dedent("""\
+        workflows:
+          - workflowId: main
+            steps:
+              - stepId: list
+                operationId: listPets
+                onSuccess:
+                  - name: next
+                    type: goto
+                    ACTION
+                    parameters:
+        """).replace("ACTION", action)
+    body += textwrap.indent(textwrap.dedent(parameters), " " * 14)
+    body += textwrap.indent(textwrap.dedent("""\
+        - workflowId: other
+          steps:
+            - stepId: get
+              operationId: listPets
+        """), "  ")
+    return HEADER_1_1 + body + textwrap.dedent(components)
+
+
+ACTION_PARAMETERS = [
+    Broken(
+        "in-on-an-action-parameter",
+        acting("""\
+            - name: id
+              in: query
+              value: 1
+            """),
+        "action-parameter-in", "parameter 'id' of goto action 'next' has 'in: query'; an action's parameters are the "
+        "inputs of workflow 'other' and take no 'in'", 19, 17,
+    ),
+    Broken(
+        "in-on-a-referenced-parameter",
+        acting("""\
+            - reference: $components.parameters.limit
+            """, components="""\
+            components:
+              parameters:
+                limit:
+                  name: limit
+                  in: query
+                  value: 10
+            """),
+        "action-parameter-in", "parameter 'limit' of goto action 'next' has 'in: query'; an action's parameters are "
+        "the inputs of workflow 'other' and take no 'in' (from $components.parameters.limit)", 18, 17,
+    ),
+    Broken(
+        "parameters-on-a-goto-to-a-step",
+        acting("""\
+            - name: id
+              value: 1
+            """, action="stepId: list"),
+        "action-parameters-without-workflow", "goto action 'next' has parameters, which are the inputs of the "
+        "workflow it goes to, but it names no workflowId", 17, 13,
+    ),
+    Broken(
+        "in-on-a-component-action-parameter",
+        arazzo11("""\
+            workflows:
+              - workflowId: main
+                steps:
+                  - stepId: list
+                    operationId: listPets
+            components:
+              failureActions:
+                again:
+                  name: again
+                  type: retry
+                  workflowId: main
+                  parameters:
+                    - name: a
+                      in: header
+                      value: 1
+            """),
+        "action-parameter-in", "parameter 'a' of retry action 'again' has 'in: header'; an action's parameters are "
+        "the inputs of workflow 'main' and take no 'in'", 21, 11,
+    ),
+    Broken(
+        "an-action-parameter-given-twice",
+        acting("""\
+            - name: id
+              value: 1
+            - name: id
+              value: 2
+            """),
+        "duplicate-parameter", "duplicate action parameter 'id' (first defined at line 18)", 20, 17,
+    ),
+    Broken(
+        "an-action-parameter-without-a-value",
+        acting("""\
+            - name: id
+            """),
+        "schema-required", "'value' is a required property (at workflows/0/steps/0/onSuccess/0/parameters/0)", 18, 17,
+    ),
+    Broken(
+        "an-action-parameter-reading-an-unknown-step",
+        acting("""\
+            - name: id
+              value: $steps.nope.outputs.id
+            """),
+        "unknown-step-reference", "'$steps.nope.outputs.id' refers to step 'nope', which is not a step of workflow "
+        "'main'", 19, 17,
+    ),
+]
+
 IN_A_1_0_DOCUMENT = [
     Broken(
         "querystring-workflow-parameter-in-a-1.0-document",
@@ -286,7 +397,7 @@ IN_A_1_0_DOCUMENT = [
     ),
 ]
 
-CASES = [*QUERYSTRING, *REPLACEMENT_TARGETS, *IN_A_1_0_DOCUMENT]
+CASES = [*QUERYSTRING, *REPLACEMENT_TARGETS, *ACTION_PARAMETERS, *IN_A_1_0_DOCUMENT]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
