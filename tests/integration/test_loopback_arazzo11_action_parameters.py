@@ -174,6 +174,24 @@ def test_retry_runs_the_workflow_with_its_parameters_then_the_step_again(docs: D
     assert result.steps[0].attempts == 2
 
 
+def test_a_workflow_level_action_takes_them_from_each_step_it_serves(docs: Documents,
+                                                                       server: RecordingServer) -> None:
+    flow = secure([], retryLimit=1)
+    flow["steps"][0].pop("onFailure")
+    flow["failureActions"] = [{"name": "relogin", "type": "retry", "workflowId": "login", "retryLimit": 1,
+                               "parameters": [{"name": "user", "value": "{$inputs.user}@{$steps.call.outputs.who}"},
+                                              {"name": "code", "value": "$statusCode"}]}]
+    flow["steps"][0]["outputs"] = {"who": "$response.header.X-Who"}
+    server.reply(Reply(status=401, headers={"X-Who": "realm"}), Reply(status=200), path="/secure")
+    document = write(docs, [flow, LOGIN])
+
+    result, events = run(document, {"user": "ann"})
+
+    assert result.status == "succeeded", result.error
+    assert started(events, "login") == [{"user": "ann@realm", "code": 401}]
+    assert server.requests[1].json() == {"user": "ann@realm", "code": 401}
+
+
 INVALID = [
     pytest.param([{"name": "orderId", "value": "$response.body#/status"}],
                  "goto action 'toFollow' cannot start workflow 'follow': invalid inputs for workflow 'follow': "
