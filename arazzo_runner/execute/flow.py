@@ -38,6 +38,7 @@ from arazzo_runner.execute.outcome import (
 from arazzo_runner.execute.state import Attempt, Frame, RunState
 from arazzo_runner.expressions import MISSING, ExpressionContext
 from arazzo_runner.plan import ActionPlan, StepPlan, WorkflowPlan
+from arazzo_runner.plan.values import Value
 from arazzo_runner.resolve import WorkflowKey
 
 
@@ -49,6 +50,8 @@ class Decision:
     kind: str
     step: int | None = None
     workflow: WorkflowKey | None = None
+    inputs: Mapping[str, Any] | None = None
+    """A transfer's inputs from the action's 1.1 ``parameters`` (``None``: the run's inputs are offered)."""
 
 
 NEXT, BREAK, END = Decision("next"), Decision("break"), Decision("end")
@@ -174,8 +177,9 @@ def _steps(state: RunState, frame: Frame, depth: int, started: float) -> Executi
         else:  # transfer: this workflow ends here, the target takes over (see execute_workflow)
             assert decision.workflow is not None
             target = state.plan.workflows[decision.workflow]
+            inputs = decision.inputs if decision.inputs is not None else _inputs_for(state, target, frame.inputs)
             result = RunResult(frame.workflow_id, "transferred", {}, tuple(frame.results), None, _ms(state, started))
-            return result, _Transfer(target.key, _inputs_for(state, target, frame.inputs))
+            return result, _Transfer(target.key, inputs)
     outputs, warnings = evaluate_outputs(plan.outputs, frame.context(state))
     for message in warnings:
         yield RunWarning(frame.workflow_id, "", message)
@@ -266,13 +270,18 @@ def _run_step(state: RunState, frame: Frame, step: StepPlan, depth: int) -> Exec
                 retries[action.name] = retries.get(action.name, 0) + 1
             chosen = action
             break
+        inputs = None
+        if chosen is not None and chosen.inputs is not None:
+            inputs = _action_inputs(state, frame, chosen, attempt)
+            if inputs is None:  # the attempt now fails with the input problems, and nothing is chosen for it
+                chosen = None
         if chosen is None or chosen.type != "retry":
             result = step_result(frame, step, attempt, attempts, state.options.clock() - started)
             frame.results.append(result)
             if attempt.success:
                 state.completed.add((frame.plan.key, step.step_id))
             yield StepFinished(frame.workflow_id, result)
-            return (yield from _decide(state, frame, step, chosen, attempt))
+            return (yield from _decide(state, frame, step, chosen, attempt, inputs))
         if state.observed:
             yield ActionTaken(frame.workflow_id, step.step_id, chosen.name, "retry", chosen.target)
         delay = attempt.retry_after if attempt.retry_after is not None else (chosen.retry_after or 0.0)
@@ -285,10 +294,37 @@ def _run_step(state: RunState, frame: Frame, step: StepPlan, depth: int) -> Exec
                 if state.observed:
                     yield RetryWaiting(frame.workflow_id, step.step_id, wait)
                 yield Sleep(wait)
-        yield from _retry_reference(state, frame, chosen, depth)
+        yield from _retry_reference(state, frame, chosen, depth, inputs)
 
 
-def _decide(state: RunState, frame: Frame, step: StepPlan, action: ActionPlan | None, attempt: Attempt) -> Execution:
+def _action_inputs(state: RunState, frame: Frame, action: ActionPlan, attempt: Attempt) -> dict[str, Any] | None:
+    """The inputs an action's 1.1 ``parameters`` give its target workflow, evaluated where the action is taken
+    (the step's response, its outputs, the workflow's inputs) and checked by the target's inputs schema; when
+    they cannot be, the attempt fails saying why and ``None`` is returned."""
+    assert action.inputs is not None and action.workflow is not None
+    target = state.plan.workflows[action.workflow]
+    context = replace(attempt.context, steps=frame.step_outputs)
+    try:
+        return target.inputs.prepare(_evaluated(action.inputs, context))
+    except ArazzoError as exc:
+        attempt.fail(f"{action.type} action '{action.name}' cannot start workflow '{target.workflow_id}': "
+                     f"{describe(exc)}")
+        return None
+
+
+def _evaluated(values: tuple[tuple[str, Value], ...], context: ExpressionContext) -> dict[str, Any]:
+    """Parameters as a workflow's inputs, by name; one whose expression has no value is left out (the inputs
+    schema then says whether it was required)."""
+    supplied = {}
+    for name, value in values:
+        evaluated = value.evaluate(context)
+        if evaluated is not MISSING:
+            supplied[name] = evaluated
+    return supplied
+
+
+def _decide(state: RunState, frame: Frame, step: StepPlan, action: ActionPlan | None, attempt: Attempt,
+            inputs: Mapping[str, Any] | None = None) -> Execution:
     if action is None:
         decision = NEXT if attempt.success else BREAK
         if state.observed:
@@ -299,11 +335,14 @@ def _decide(state: RunState, frame: Frame, step: StepPlan, action: ActionPlan | 
     decide = ACTIONS.get(action.type)
     if decide is None:
         raise ExecutionError(f"action '{action.name}' of step '{step.step_id}' has no usable type", action.at)
-    return decide(action), attempt
+    decision = decide(action)
+    return (decision if inputs is None else replace(decision, inputs=inputs)), attempt
 
 
-def _retry_reference(state: RunState, frame: Frame, action: ActionPlan, depth: int) -> Execution:
-    """Run the step or workflow a retry action names before the next attempt; its failure does not stop us."""
+def _retry_reference(state: RunState, frame: Frame, action: ActionPlan, depth: int,
+                     inputs: Mapping[str, Any] | None = None) -> Execution:
+    """Run the step or workflow a retry action names before the next attempt; its failure does not stop us.
+    ``inputs`` come from the action's parameters (``None``: the run's inputs are offered)."""
     if action.step_index is not None:
         step = frame.plan.steps[action.step_index]
         state.charge("step", step.step_id)
@@ -316,7 +355,8 @@ def _retry_reference(state: RunState, frame: Frame, action: ActionPlan, depth: i
     elif action.workflow is not None:
         state.charge("workflow", action.workflow_id or "")
         target = state.plan.workflows[action.workflow]
-        yield from execute_workflow(state, target, _inputs_for(state, target, frame.inputs), depth + 1)
+        chosen = inputs if inputs is not None else _inputs_for(state, target, frame.inputs)
+        yield from execute_workflow(state, target, chosen, depth + 1)
 
 
 def _prerequisite(state: RunState, key: WorkflowKey, depth: int) -> Execution:
@@ -381,12 +421,7 @@ def _sub_workflow_attempt(state: RunState, frame: Frame, step: StepPlan, base: E
     assert step.workflow is not None
     target = state.plan.workflows[step.workflow]
     try:
-        supplied = {}
-        for name, value in step.inputs:
-            evaluated = value.evaluate(base)
-            if evaluated is not MISSING:
-                supplied[name] = evaluated
-        inputs = target.inputs.prepare(supplied)
+        inputs = target.inputs.prepare(_evaluated(step.inputs, base))
     except ArazzoError as exc:
         return Attempt(False, base, error=describe(exc))
     result = yield from execute_workflow(state, target, inputs, depth + 1)

@@ -31,7 +31,8 @@ from arazzo_runner.execute.commands import Execution, FetchToken, Send
 from arazzo_runner.execute.request import BuiltRequest, build_request
 from arazzo_runner.execute.state import Attempt, Frame, RunState
 from arazzo_runner.expressions import MISSING, ExpressionContext, RequestData, ResponseData
-from arazzo_runner.http import ParameterSpec, apply_auth, apply_replacements, decode_body_with_note
+from arazzo_runner.http import ParameterSpec, apply_auth, decode_body_with_note
+from arazzo_runner.payload_targets import apply_replacements
 from arazzo_runner.plan import RequestPlan, StepPlan
 from arazzo_runner.redaction import MIN_SECRET_FIELD, secret_fields
 
@@ -48,7 +49,7 @@ def operation_attempt(state: RunState, frame: Frame, step: StepPlan, base: Expre
         return attempt
     try:
         parameters = _parameters(plan, base, attempt)
-        body = _body(plan, base, attempt)
+        body = _body(plan, base, attempt, state.options.limits.evaluation_timeout)
         built = yield from _build(state, frame, step, plan, parameters, body, attempt)
     except ArazzoError as exc:
         attempt.fail(describe(exc), exc.hint)
@@ -189,7 +190,7 @@ def _parameters(plan: RequestPlan, context: ExpressionContext, attempt: Attempt)
     return values
 
 
-def _body(plan: RequestPlan, context: ExpressionContext, attempt: Attempt) -> tuple[Any] | None:
+def _body(plan: RequestPlan, context: ExpressionContext, attempt: Attempt, timeout: float) -> tuple[Any] | None:
     body = plan.body
     if body is None:
         return None
@@ -202,7 +203,7 @@ def _body(plan: RequestPlan, context: ExpressionContext, attempt: Attempt) -> tu
         raise ExecutionError(f"runtime expression '{body.payload}' has no value")
     if body.replacements:
         payload = apply_replacements(payload, [(target, _present(value.evaluate(context), value))
-                                               for target, value in body.replacements])
+                                               for target, value in body.replacements], timeout)
     return (payload,)
 
 

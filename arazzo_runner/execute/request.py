@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 
@@ -22,8 +23,10 @@ from arazzo_runner.http import (
     encode_body,
     expand_path,
     format_cookie_header,
+    media_kind,
     resolve_server_url,
     serialize_parameters,
+    split_querystring,
 )
 from arazzo_runner.limits import DEFAULT_LIMITS
 from arazzo_runner.plan import RequestPlan
@@ -65,9 +68,10 @@ def build_request(plan: RequestPlan, parameters: Sequence[tuple[ParameterSpec, A
                   settings: RequestSettings, auth: AuthPlan) -> BuiltRequest:
     """The request of ``plan`` with these serialized-to-be parameters, body payload and credentials."""
     operation = plan.operation
-    serialized = serialize_parameters(parameters)
+    others, querystring = split_querystring(parameters)
+    serialized = serialize_parameters(others)
     target = expand_path(operation.path, serialized.path)
-    url = build_url(server_url(plan, settings), target, serialized.query)
+    url = build_url(server_url(plan, settings), target, serialized.query, querystring or "")
     headers: list[tuple[str, str]] = [*serialized.headers, *auth.headers]
     cookies: list[tuple[str, str]] = [*serialized.cookies, *auth.cookies]
     if auth.query:
@@ -81,12 +85,28 @@ def build_request(plan: RequestPlan, parameters: Sequence[tuple[ParameterSpec, A
     request = httpx.Request(operation.method, url, headers=headers, content=content)
     return BuiltRequest(
         request,
-        query={spec.name: value for spec, value in parameters if spec.location == "query"},
+        query=_query_values(parameters, querystring),
         path={spec.name: value for spec, value in parameters if spec.location == "path"},
         headers=dict(serialized.headers),
         body=None if body is None else body[0],
         target=target,
     )
+
+
+def _query_values(parameters: Sequence[tuple[ParameterSpec, Any]], querystring: str | None) -> dict[str, Any]:
+    """What ``$request.query.<name>`` reads: each query parameter's value, or the members of a form-urlencoded
+    query string (a repeated name gives a list)."""
+    if querystring is None:
+        return {spec.name: value for spec, value in parameters if spec.location == "query"}
+    spec = next(spec for spec, _ in parameters if spec.location == "querystring")
+    if media_kind(spec.content_type) != "form":
+        return {}
+    members: dict[str, Any] = {}
+    for name, value in parse_qsl(querystring, keep_blank_values=True):
+        previous = members.get(name)
+        members[name] = value if previous is None else [*previous, value] if isinstance(previous, list) else [
+            previous, value]
+    return members
 
 
 def server_url(plan: RequestPlan, settings: RequestSettings) -> str:

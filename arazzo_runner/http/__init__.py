@@ -3,9 +3,10 @@
 Pure and model-free: these modules import only the standard library, ``httpx`` and the engine's bottom layer
 (:mod:`~arazzo_runner.errors`, :mod:`~arazzo_runner.text`, :mod:`~arazzo_runner.pointer`,
 :mod:`~arazzo_runner.redaction`), take plain values, and raise :class:`~arazzo_runner.errors.ExecutionError` for
-anything that cannot be put on the wire. ``params`` serializes parameters and joins URLs, ``bodies`` encodes
-payloads and decodes responses, ``replacements`` edits payloads at JSON Pointer / XPath targets, ``auth``
-plans credentials and ``oauth2`` fetches client-credentials tokens.
+anything that cannot be put on the wire. ``params`` serializes parameters and joins URLs, ``querystring`` writes
+an Arazzo 1.1 querystring parameter, ``bodies`` encodes payloads and decodes responses, ``replacements`` edits
+payloads at JSON Pointer / XPath targets, ``auth`` plans credentials and ``oauth2`` fetches client-credentials
+tokens.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from arazzo_runner.http.params import (
     format_cookie_header,
     serialize_parameters,
 )
+from arazzo_runner.http.querystring import split_querystring
 from arazzo_runner.http.replacements import apply_replacements
 from arazzo_runner.http.urls import build_url, expand_path, resolve_server_url
 
@@ -58,4 +60,5 @@ __all__ = [
     "plan_auth",
     "resolve_server_url",
     "serialize_parameters",
+    "split_querystring",
 ]

@@ -51,7 +51,7 @@ __all__ = [
     "serialize_property",
 ]
 
-ParameterLocation = Literal["path", "query", "header", "cookie"]
+ParameterLocation = Literal["path", "query", "querystring", "header", "cookie"]
 _Pairs = list[tuple[str, str]]
 _Encode = Callable[[str], str]
 _ScalarStyle = Callable[[str, Any, bool, _Encode, _Encode], str]
@@ -66,7 +66,9 @@ class ParameterSpec:
 
     ``style`` and ``explode`` default as OpenAPI says (``form`` + explode for query and cookie, ``simple``
     without explode for path and header). ``content_type`` is set for a ``content``-based parameter; the
-    value is then written as JSON text when that media type is JSON, and style is not used.
+    value is then written as JSON text when that media type is JSON, and style is not used. A ``querystring``
+    parameter (Arazzo 1.1) is the whole query string, written in ``content_type``
+    (:mod:`~arazzo_runner.http.querystring`).
     """
 
     name: str

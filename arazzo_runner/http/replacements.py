@@ -27,7 +27,7 @@ from arazzo_runner import pointer
 from arazzo_runner.errors import ExecutionError, ResolutionError
 from arazzo_runner.text import to_text
 
-__all__ = ["apply_replacements"]
+__all__ = ["apply_replacements", "editable", "set_json_pointer"]
 
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _STEP = re.compile(r"^(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*|\*)((?:\[[^\]]*\])*)$")
@@ -57,6 +57,18 @@ def apply_replacements(payload: Any, replacements: Sequence[tuple[str, Any]]) ->
     for target, value in replacements:
         document = _set_pointer(document, target, _thaw(value))
     return document
+
+
+def set_json_pointer(document: Any, target: str, value: Any) -> Any:
+    """Set a copy of ``value`` at the JSON Pointer ``target`` of ``document`` (edited in place; an
+    :func:`editable` copy) and return the document (``value`` itself for the ``""`` pointer); the errors are
+    :func:`apply_replacements`'."""
+    return _set_pointer(document, target, _thaw(value))
+
+
+def editable(value: Any) -> Any:
+    """A deep copy in plain ``dict``/``list``, so frozen mappings and tuples of the model can be edited."""
+    return _thaw(value)
 
 
 def _thaw(value: Any) -> Any:

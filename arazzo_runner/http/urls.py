@@ -41,20 +41,21 @@ def _template_parts(template: str) -> list[str]:
     return _TEMPLATE_VARIABLE.split(template)
 
 
-def build_url(server_url: str, path: str, query: Sequence[tuple[str, str]]) -> str:
+def build_url(server_url: str, path: str, query: Sequence[tuple[str, str]], query_text: str = "") -> str:
     """Join a server URL, an expanded path and encoded query pairs into the request URL.
 
     The server URL's own path is kept (``https://mixpanel.com/api/query`` + ``/segmentation`` gives
     ``https://mixpanel.com/api/query/segmentation``), with exactly one ``/`` at the seam. A query already on
     the server URL is kept in front of the new pairs; a fragment is dropped since it is never sent.
+    ``query_text`` is an encoded query string of its own (a querystring parameter), put before the pairs.
     """
     parts = _split(server_url)
     joined_path = parts.path
     if path:
         joined_path = parts.path.rstrip("/") + "/" + path.lstrip("/")
     pairs = [f"{name}={value}" for name, value in query]
-    query_text = "&".join(([parts.query] if parts.query else []) + pairs)
-    return urlunsplit((parts.scheme, parts.netloc, joined_path, query_text, ""))
+    joined = "&".join([part for part in (parts.query, query_text) if part] + pairs)
+    return urlunsplit((parts.scheme, parts.netloc, joined_path, joined, ""))
 
 
 @lru_cache(maxsize=256)

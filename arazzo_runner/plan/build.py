@@ -41,6 +41,9 @@ class ActionPlan:
     retry_after: float | None = None
     retry_limit: int = DEFAULT_RETRY_LIMIT
     at: Location | None = None
+    inputs: tuple[tuple[str, Value], ...] | None = None
+    """1.1 ``parameters``: the target workflow's inputs, by name (``None``: the action has none, so the target
+    is offered the run's inputs, as a workflow entered without parameters is)."""
 
     @property
     def target(self) -> str | None:
@@ -155,30 +158,34 @@ def _concurrent_unsafe(steps: Sequence[StepPlan]) -> str | None:
 def _step(workflow: ResolvedWorkflow, resolved: ResolvedStep, index: Mapping[str, int], compiler: SchemaCompiler,
           load: DocumentLoader) -> StepPlan:
     step = resolved.step
+    version = workflow.bound.document.version
     request: RequestPlan | None = None
     if resolved.operation is not None:
         operation = resolved.operation
         source = workflow.bound.openapi[operation.source_name]
         check = compiler.memo(("responses", source.url, operation.pointer),
                               lambda: plan_response_check(operation, source, compiler, load))
-        request = plan_request(operation, source, resolved.parameters, step.request_body, check)
+        request = plan_request(operation, source, resolved.parameters, step.request_body, check, version)
     selectors = step.in_1_1
     inputs = tuple((p.name, compile_value(p.value, selectors=selectors)) for p in resolved.parameters
                    ) if resolved.workflow else ()
     return StepPlan(step.step_id, step.location, request, resolved.workflow, inputs,
                     _criteria(step.success_criteria), _outputs(step.outputs, selectors),
-                    tuple(_action(a, index) for a in resolved.success_actions),
-                    tuple(_action(a, index) for a in resolved.failure_actions),
+                    tuple(_action(a, index, version) for a in resolved.success_actions),
+                    tuple(_action(a, index, version) for a in resolved.failure_actions),
                     step.timeout / 1000 if step.timeout is not None and step.timeout > 0 and selectors else None,
                     resolved.after, resolved.waits_for)
 
 
-def _action(resolved: ResolvedAction, index: Mapping[str, int]) -> ActionPlan:
+def _action(resolved: ResolvedAction, index: Mapping[str, int], version: str) -> ActionPlan:
     action = resolved.action
     limit = DEFAULT_RETRY_LIMIT if action.retry_limit is None else action.retry_limit
+    inputs = None
+    if version == "1.1" and resolved.parameters and resolved.workflow is not None:
+        inputs = tuple((p.name, compile_value(p.value, selectors=True)) for p in resolved.parameters)
     return ActionPlan(action.name, action.type, _criteria(action.criteria), action.step_id,
                       index.get(action.step_id) if action.step_id is not None else None, action.workflow_id,
-                      resolved.workflow, action.retry_after, limit, action.location)
+                      resolved.workflow, action.retry_after, limit, action.location, inputs)
 
 
 def _criteria(criteria: Sequence[CriterionObject]) -> tuple[Criterion, ...]:

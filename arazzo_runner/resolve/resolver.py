@@ -30,6 +30,8 @@ class ResolvedAction:
     written: Action | Reusable
     workflow: WorkflowKey | None = None
     """The ``goto``/``retry`` target workflow, resolved."""
+    parameters: tuple[Parameter, ...] = ()
+    """1.1: the action's parameters (the target workflow's inputs), Reusable references replaced."""
 
 
 @dataclass(frozen=True)
@@ -316,7 +318,9 @@ class _Resolver:
                 target = self.workflow_reference(bound, key, action, "workflowId", action.workflow_id,
                                                  "unknown-workflow-id", kind_of_edge)
                 complete = complete and target is not None
-            resolved.append(ResolvedAction(action, item, target))
+            parameters, parameters_complete = self.parameters(bound, action.parameters)
+            resolved.append(ResolvedAction(action, item, target, parameters))
+            complete = complete and parameters_complete
         return tuple(resolved), complete
 
     def component(self, bound: BoundDocument, ref: Reusable, kind: str) -> Node | None:

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from arazzo_runner.http.auth import SecurityScheme
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+PARAMETER_LOCATIONS = ("path", "query", "querystring", "header", "cookie")
+"""The ``in`` values of the parameters an operation keeps (``querystring``: OpenAPI 3.2, the whole query)."""
 
 
 @dataclass(frozen=True)
@@ -86,12 +88,15 @@ class Operation:
     """The request body's Encoding Objects: media type (as the description writes it) -> property -> encoding."""
 
     def parameter(self, name: str, location: str) -> OperationParameter | None:
-        """The declared parameter with this name and ``in`` (header names compare case-insensitively)."""
+        """The declared parameter with this name and ``in`` (header names compare case-insensitively); for
+        ``querystring`` the operation's one querystring parameter, whatever its name (OpenAPI 3.2 allows one)."""
         for parameter in self.parameters:
             if parameter.location != location:
                 continue
             if parameter.name == name or (location == "header" and header_key(parameter.name) == header_key(name)):
                 return parameter
+        if location == "querystring":
+            return next((p for p in self.parameters if p.location == "querystring"), None)
         return None
 
     def __str__(self) -> str:
@@ -181,7 +186,7 @@ def build_openapi_source(name: str, document: SourceDocument, load: DocumentLoad
                 path=path,
                 operation_id=operation.get("operationId") if isinstance(operation.get("operationId"), str)
                 else None,
-                parameters=tuple(p for p in merged.values() if p.location in ("path", "query", "header", "cookie")),
+                parameters=tuple(p for p in merged.values() if p.location in PARAMETER_LOCATIONS),
                 request_media_types=_media_types(resolver, item_doc, operation, version, data),
                 request_encodings=_encodings(resolver, item_doc, operation, version),
                 security=root_security if security is None else security,

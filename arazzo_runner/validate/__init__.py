@@ -2,6 +2,7 @@
 
 * :mod:`~arazzo_runner.validate.schema` — the official Arazzo 1.0 JSON Schema, its known bugs relaxed;
 * :mod:`~arazzo_runner.validate.rules` — unique ids, parameters, actions;
+* :mod:`~arazzo_runner.validate.rules_1_1` — 1.1 querystring parameters, replacement targets, action parameters;
 * :mod:`~arazzo_runner.validate.expressions` — expressions parse and name what exists.
 
 Reference problems (unknown operations, workflows, components, steps; call cycles) come from the one resolver

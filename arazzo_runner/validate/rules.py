@@ -16,6 +16,7 @@ from arazzo_runner import pointer
 from arazzo_runner.errors import Diagnostic, ResolutionError
 from arazzo_runner.model import Action, ArazzoDocument, Node, Parameter, Step, Workflow
 from arazzo_runner.resolve import ResolvedAction, ResolvedStep, ResolvedWorkflow
+from arazzo_runner.validate import rules_1_1
 from arazzo_runner.validate.expressions import ExpressionRules
 
 
@@ -29,7 +30,7 @@ def document_rules(document: ArazzoDocument, workflows: Sequence[ResolvedWorkflo
     for parameter in document.components.parameters.values():
         yield from expressions.value(parameter, "value", parameter.value)
     for action in (*document.components.success_actions.values(), *document.components.failure_actions.values()):
-        yield from action_shape(action)
+        yield from action_shape(action, document.version)
         yield from expressions.criteria(action.criteria, None)
     for resolved in workflows:
         yield from _workflow(resolved, expressions)
@@ -51,8 +52,8 @@ def duplicates(nodes: Iterable[Any], key: Callable[[Any], Any], field: str, rule
             seen[value] = node
 
 
-def action_shape(action: Action) -> Iterator[Diagnostic]:
-    """Targets an action of its type may (not) have."""
+def action_shape(action: Action, version: str = "1.0") -> Iterator[Diagnostic]:
+    """Targets an action of its type may (not) have, and in 1.1 what its parameters may be."""
     if action.type == "goto" and (action.step_id is None) == (action.workflow_id is None):
         yield action.diagnostic("type", "action-target",
                                 f"goto action '{action.name}' needs exactly one of stepId or workflowId")
@@ -62,6 +63,8 @@ def action_shape(action: Action) -> Iterator[Diagnostic]:
     if action.type == "end" and (action.step_id or action.workflow_id):
         yield action.diagnostic("type", "action-target",
                                 f"end action '{action.name}' takes no stepId or workflowId", "warning")
+    if version == "1.1":
+        yield from rules_1_1.action_parameters_shape(action)
 
 
 OUTPUT_NAME = re.compile(r"^[a-zA-Z0-9.\-_]+$")
@@ -123,12 +126,16 @@ def _step(workflow: Workflow, resolved: ResolvedStep, expressions: ExpressionRul
     yield from output_names(step)
     yield from _parameter_duplicates(resolved.own_parameters)
     operation_step = step.workflow_id is None and (step.operation_id is not None or step.operation_path is not None)
+    newer = expressions.document.version == "1.1"
     if operation_step:
+        places = "path, query, querystring, header or cookie" if newer else "path, query, header or cookie"
         for parameter in resolved.parameters:
             if parameter.in_ is None:
                 yield parameter.diagnostic("name", "parameter-in-required",
                                            f"parameter '{parameter.name}' of operation step '{step.step_id}' needs "
-                                           "'in' (path, query, header or cookie)")
+                                           f"'in' ({places})")
+        if newer:
+            yield from rules_1_1.querystring(resolved)
     for parameter in resolved.own_parameters:
         yield from expressions.value(parameter, "value", parameter.value, workflow, step)
     if step.request_body is not None:
@@ -137,9 +144,11 @@ def _step(workflow: Workflow, resolved: ResolvedStep, expressions: ExpressionRul
             yield from expressions.value(body, "payload", body.payload, workflow, step)
         for replacement in body.replacements:
             yield from expressions.value(replacement, "value", replacement.value, workflow, step)
+        if newer:
+            yield from rules_1_1.replacement_targets(resolved, body)
     yield from expressions.criteria(step.success_criteria, workflow, step)
-    yield from _action_list(workflow, resolved.own_success, expressions)
-    yield from _action_list(workflow, resolved.own_failure, expressions)
+    yield from _action_list(workflow, resolved.own_success, expressions, step)
+    yield from _action_list(workflow, resolved.own_failure, expressions, step)
     for name, value in step.outputs.items():
         yield from expressions.output(step, workflow, name, value, step)
 
@@ -148,11 +157,16 @@ def _parameter_duplicates(params: Sequence[Parameter]) -> Iterator[Diagnostic]:
     yield from duplicates(params, lambda p: p.identity, "name", "duplicate-parameter", "parameter (name, in)")
 
 
-def _action_list(workflow: Workflow, actions: Sequence[ResolvedAction],
-                 expressions: ExpressionRules) -> Iterator[Diagnostic]:
+def _action_list(workflow: Workflow, actions: Sequence[ResolvedAction], expressions: ExpressionRules,
+                 step: Step | None = None) -> Iterator[Diagnostic]:
+    version = expressions.document.version
     yield from duplicates([a.action for a in actions], lambda a: a.name, "name", "duplicate-action-name",
                           "action name")
     for resolved in actions:
         if resolved.written is resolved.action:  # component actions were checked once, where they are defined
-            yield from action_shape(resolved.action)
+            yield from action_shape(resolved.action, version)
             yield from expressions.criteria(resolved.action.criteria, workflow)
+        if version == "1.1":
+            yield from duplicates(resolved.parameters, lambda p: p.name, "name", "duplicate-parameter",
+                                  "action parameter")
+            yield from rules_1_1.action_parameters(resolved, expressions, workflow, step)

@@ -15,7 +15,13 @@ relaxations are applied here, in code, so each one is visible and named. For 1.0
 For 1.1, (e) as well, and:
 
 (f) a Parameter Object's ``value`` may be an object (the spec: "Any | {expression} | Selector Object"; the
-    schema's type list forgets ``object``, and an object value would match both branches of its ``oneOf``).
+    schema's type list forgets ``object``, and an object value would match both branches of its ``oneOf``);
+(g) ``replacements[].value`` may be any JSON value, as (c) for 1.0 (the spec: "Any | {expression} | Selector
+    Object"; the schema allows only a string or a Selector Object, refusing its own example ``value: 10``);
+(h) a Success or Failure Action's ``parameters`` are checked as the list of Parameter or Reusable Objects the spec
+    says they are (the schema accepts any item), and "``parameters`` needs a ``workflowId``" is left to the rule
+    action-parameters-without-workflow, which says so at the field (the schema's complaint comes out of the
+    action-or-reference ``oneOf`` as "'reference' is a required property").
 """
 
 from __future__ import annotations
@@ -53,6 +59,12 @@ def _relax_1_1(original: dict[str, Any]) -> dict[str, Any]:
     value["oneOf"][0]["type"] = [*value["oneOf"][0]["type"], "object"]
     # A Selector Object is an object too: the two branches would both match it, so "oneOf" becomes "anyOf".
     value["anyOf"] = value.pop("oneOf")
+    defs["payload-replacement-object"]["properties"]["value"] = {}
+    for name in ("success-action-object", "failure-action-object"):
+        action = defs[name]
+        action["properties"]["parameters"]["items"] = {
+            "oneOf": [{"$ref": "#/$defs/parameter-object"}, {"$ref": "#/$defs/reusable-object"}]}
+        action["allOf"] = [rule for rule in action["allOf"] if rule.get("if", {}).get("required") != ["parameters"]]
     return schema
 
 
@@ -153,7 +165,7 @@ def _step_kind_errors(error: Any) -> list[Any]:
     while pending:
         current = pending.pop()
         if current.validator in ("oneOf", "allOf", "anyOf") and current.context:
-            pending.extend(current.context)
+            pending.extend(_relevant(current))  # an inline action or parameter is not told it lacks 'reference'
             continue
         if current.validator in ("if", "oneOf") or (
                 current.validator == "required" and any(f"'{t}'" in current.message for t in _TARGETS)):

@@ -23,10 +23,15 @@ def newer_fields(document: SourceDocument) -> Iterator[Diagnostic]:
         return
     if "$self" in data:
         yield _found(document, "/$self", "'$self'")
+    components = data.get("components")
+    if isinstance(components, dict):
+        yield from _components(document, components)
     for w, workflow in _objects(data.get("workflows")):
         at = child("/workflows", str(w))
         yield from _outputs(document, at, workflow)
         yield from _actions(document, at, workflow)
+        for p, parameter in _objects(workflow.get("parameters")):
+            yield from _querystring(document, child(at, "parameters", str(p)), parameter)
         for s, step in _objects(workflow.get("steps")):
             step_at = child(at, "steps", str(s))
             for name in _STEP_FIELDS:
@@ -35,8 +40,7 @@ def newer_fields(document: SourceDocument) -> Iterator[Diagnostic]:
             yield from _outputs(document, step_at, step)
             yield from _actions(document, step_at, step)
             for p, parameter in _objects(step.get("parameters")):
-                if parameter.get("in") == "querystring":
-                    yield _found(document, child(step_at, "parameters", str(p), "in"), "'in: querystring'")
+                yield from _querystring(document, child(step_at, "parameters", str(p)), parameter)
                 if _is_selector(parameter.get("value")):
                     yield _found(document, child(step_at, "parameters", str(p), "value"),
                                  "a Selector Object as a parameter value")
@@ -45,6 +49,24 @@ def newer_fields(document: SourceDocument) -> Iterator[Diagnostic]:
                 if "targetSelectorType" in replacement:
                     yield _found(document, child(step_at, "requestBody", "replacements", str(r),
                                                  "targetSelectorType"), "'targetSelectorType'")
+
+
+def _components(document: SourceDocument, components: dict[str, Any]) -> Iterator[Diagnostic]:
+    """1.1 constructs in reusable components: a querystring parameter, actions with parameters."""
+    parameters = components.get("parameters")
+    for name, parameter in parameters.items() if isinstance(parameters, dict) else ():
+        if isinstance(parameter, dict):
+            yield from _querystring(document, child("/components", "parameters", str(name)), parameter)
+    for key in ("successActions", "failureActions"):
+        actions = components.get(key)
+        for name, action in actions.items() if isinstance(actions, dict) else ():
+            if isinstance(action, dict) and "parameters" in action:
+                yield _found(document, child("/components", key, str(name), "parameters"), "action 'parameters'")
+
+
+def _querystring(document: SourceDocument, at: str, parameter: dict[str, Any]) -> Iterator[Diagnostic]:
+    if parameter.get("in") == "querystring":
+        yield _found(document, child(at, "in"), "'in: querystring'")
 
 
 def _outputs(document: SourceDocument, at: str, owner: dict[str, Any]) -> Iterator[Diagnostic]:

@@ -35,8 +35,8 @@ def operation(operation_id: str, **fields: Any) -> dict[str, Any]:
 def documents(steps: list[dict[str, Any]], paths: Mapping[str, Any], *, inputs: Any = None,
               extra_workflows: Iterable[dict[str, Any]] = (), components: Mapping[str, Any] | None = None,
               api_components: Mapping[str, Any] | None = None, security: Any = None,
-              workflow_fields: Mapping[str, Any] | None = None) -> dict[str, bytes]:
-    """The bytes of an Arazzo document (workflow ``flow``) and its OpenAPI description, by URL."""
+              workflow_fields: Mapping[str, Any] | None = None, version: str = "1.0.1") -> dict[str, bytes]:
+    """The bytes of an Arazzo document (workflow ``flow``; Arazzo ``version``) and its OpenAPI description, by URL."""
     api: dict[str, Any] = {"openapi": "3.1.0", "info": {"title": "api", "version": "1"},
                            "servers": [{"url": "https://api.test"}], "paths": dict(paths)}
     if api_components:
@@ -46,7 +46,7 @@ def documents(steps: list[dict[str, Any]], paths: Mapping[str, Any], *, inputs: 
     workflow: dict[str, Any] = {"workflowId": "flow", "steps": steps, **(workflow_fields or {})}
     if inputs is not None:
         workflow["inputs"] = inputs
-    arazzo: dict[str, Any] = {"arazzo": "1.0.1", "info": {"title": "flow", "version": "1"},
+    arazzo: dict[str, Any] = {"arazzo": version, "info": {"title": "flow", "version": "1"},
                               "sourceDescriptions": [{"name": "api", "url": "api.json", "type": "openapi"}],
                               "workflows": [workflow, *extra_workflows]}
     if components:

@@ -36,6 +36,7 @@ def test_exported_members() -> None:
         "plan_auth",
         "resolve_server_url",
         "serialize_parameters",
+        "split_querystring",
     ]
     for name in http_package.__all__:
         member = getattr(http_package, name)

@@ -1,4 +1,4 @@
-"""Small OpenAPI 3.1 and Arazzo 1.0.1 documents, written into a test's temporary directory.
+"""Small OpenAPI 3.1 (or 3.2) and Arazzo 1.0.1 (or 1.1.0) documents, written into a test's temporary directory.
 
 Each test states only the operation and the steps it needs; the helpers fill in the boilerplate
 (``openapi``/``info``/``servers`` and the ``sourceDescriptions`` that point at the OpenAPI file). Documents
@@ -17,6 +17,8 @@ from ruamel.yaml import YAML
 
 SOURCE = "api"
 WORKFLOW = "flow"
+ARAZZO_1_0 = "1.0.1"
+ARAZZO_1_1 = "1.1.0"
 
 
 def param(name: str, location: str, **fields: Any) -> dict[str, Any]:
@@ -78,10 +80,10 @@ class Documents:
 
     def openapi(self, paths: Mapping[str, Any], *, servers: Sequence[Mapping[str, Any]] | None = None,
                 components: Mapping[str, Any] | None = None, security: Sequence[Any] | None = None,
-                name: str = "openapi.json") -> Path:
-        """An OpenAPI 3.1 description with these ``paths``."""
+                name: str = "openapi.json", version: str = "3.1.0") -> Path:
+        """An OpenAPI description (3.1 unless ``version`` says otherwise) with these ``paths``."""
         data: dict[str, Any] = {
-            "openapi": "3.1.0",
+            "openapi": version,
             "info": {"title": "Loopback API", "version": "1.0.0"},
             "servers": [dict(s) for s in servers] if servers is not None else [{"url": self.server_url}],
             "paths": dict(paths),
@@ -94,10 +96,10 @@ class Documents:
 
     def arazzo(self, workflows: Sequence[Mapping[str, Any]], *, source: str = SOURCE,
                openapi_name: str = "openapi.json", components: Mapping[str, Any] | None = None,
-               name: str = "arazzo.yaml") -> Path:
-        """An Arazzo 1.0.1 document over one OpenAPI source description."""
+               name: str = "arazzo.yaml", version: str = ARAZZO_1_0) -> Path:
+        """An Arazzo document (1.0.1 unless ``version`` says otherwise) over one OpenAPI source description."""
         data: dict[str, Any] = {
-            "arazzo": "1.0.1",
+            "arazzo": version,
             "info": {"title": "Loopback workflows", "version": "1.0.0"},
             "sourceDescriptions": [{"name": source, "url": f"./{openapi_name}", "type": "openapi"}],
             "workflows": [dict(w) for w in workflows],
@@ -109,8 +111,9 @@ class Documents:
     def flow(self, paths: Mapping[str, Any], steps: Sequence[Mapping[str, Any]], *,
              servers: Sequence[Mapping[str, Any]] | None = None, api_components: Mapping[str, Any] | None = None,
              source: str = SOURCE, components: Mapping[str, Any] | None = None,
-             **workflow: Any) -> Path:
-        """Both documents for one workflow ``flow`` with these steps; ``workflow`` adds workflow fields."""
-        self.openapi(paths, servers=servers, components=api_components)
+             version: str = ARAZZO_1_0, openapi_version: str = "3.1.0", **workflow: Any) -> Path:
+        """Both documents for one workflow ``flow`` with these steps; ``workflow`` adds workflow fields,
+        ``version`` and ``openapi_version`` choose the Arazzo and OpenAPI versions."""
+        self.openapi(paths, servers=servers, components=api_components, version=openapi_version)
         return self.arazzo([{"workflowId": WORKFLOW, **workflow, "steps": list(steps)}], source=source,
-                           components=components)
+                           components=components, version=version)

@@ -17,7 +17,7 @@ LAYERS: list[set[str]] = [
     {"datasets"},
     {"expressions", "loader", "http"},
     {"criteria_engines"},
-    {"criteria", "model"},
+    {"criteria", "model", "payload_targets"},
     {"sources"},
     {"resolve"},
     {"dialect"},

@@ -151,3 +151,37 @@ def test_compiled_values_keep_the_missing_value_rule() -> None:
 
     assert payload.evaluate(ExpressionContext(), lambda at, text: omitted.append((at, text))) == {"keep": 1}
     assert omitted == [("/drop", "$inputs.absent")]
+
+
+ARAZZO_1_1_PLAN = [{"stepId": "c", "operationId": "create",
+                    "requestBody": {"payload": {"a": [1]}, "replacements": [
+                        {"target": "/a/0", "value": 2},
+                        {"target": "$.a[0]", "targetSelectorType": {"type": "jsonpath", "version": "rfc9535"},
+                         "value": "$inputs.n"}]},
+                    "onSuccess": [{"name": "next", "type": "goto", "workflowId": "other",
+                                   "parameters": [{"name": "id", "value": "$response.body#/id"}]},
+                                  {"name": "plain", "type": "goto", "workflowId": "other"}]}]
+OTHER = [{"workflowId": "other", "steps": [{"stepId": "g", "operationId": "list"}]}]
+
+
+def test_a_1_1_plan_knows_each_targets_selector_type_and_each_actions_inputs() -> None:
+    from arazzo_runner.payload_targets import Target
+
+    built = plan(ARAZZO_1_1_PLAN, extra_workflows=OTHER, version="1.1.0")
+
+    created = step(built)
+    assert created.request is not None and created.request.body is not None
+    targets = [target for target, _ in created.request.body.replacements]
+    assert targets == [Target("/a/0", "jsonpointer"), Target("$.a[0]", "jsonpath", "rfc9535")]
+    to_other, plain = created.success_actions
+    assert to_other.inputs is not None and [(n, type(v)) for n, v in to_other.inputs] == [("id", Expression)]
+    assert plain.inputs is None
+
+
+def test_a_1_0_plan_keeps_targets_as_text_and_never_reads_action_parameters() -> None:
+    built = plan_of(documents(ARAZZO_1_1_PLAN, PATHS, extra_workflows=OTHER), valid=False)
+
+    created = step(built)
+    assert created.request is not None and created.request.body is not None
+    assert [target for target, _ in created.request.body.replacements] == ["/a/0", "$.a[0]"]
+    assert [action.inputs for action in created.success_actions] == [None, None]

@@ -27,6 +27,9 @@ sourceDescriptions:
     url: ./api.yaml
 """
 
+HEADER_1_1 = HEADER.replace("arazzo: 1.0.1", "arazzo: 1.1.0")
+"""The same header for an Arazzo 1.1 document (the same 7 lines)."""
+
 MIRROR_HEADER = """\
 arazzo: 1.0.1
 info:

@@ -13,6 +13,7 @@ import pytest
 from arazzo_runner.documents import load, validate
 from arazzo_runner.errors import DocumentError
 from tests.validate import (
+    test_broken_arazzo11,
     test_broken_expressions,
     test_broken_references,
     test_broken_sources_and_loading,
@@ -28,6 +29,7 @@ FAMILIES = (
     test_broken_references,
     test_broken_workflow_graph,
     test_broken_expressions,
+    test_broken_arazzo11,
 )
 """Every module holding a table of broken documents, one per family of rules."""
 
