@@ -115,7 +115,7 @@ class ExpressionRules:
                 yield node.diagnostic(field, "unknown-step-output",
                                       f"'{expression}' refers to output '{'.'.join(parts[2:])}', which step "
                                       f"'{parts[0]}' does not declare")
-            elif step is not None and workflow.steps.index(target) > workflow.steps.index(step):
+            elif step is not None and (workflow.position(target.step_id) or 0) > (workflow.position(step.step_id) or 0):
                 yield node.diagnostic(field, "forward-step-reference",
                                       f"'{expression}' refers to step '{parts[0]}', which runs after step "
                                       f"'{step.step_id}' in list order", "warning")

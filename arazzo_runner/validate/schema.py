@@ -63,9 +63,41 @@ def _relax(original: dict[str, Any]) -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def _validator() -> Any:
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, validators
 
-    return Draft202012Validator(arazzo_schema())
+    return validators.extend(Draft202012Validator, {"uniqueItems": _unique_items})(arazzo_schema())
+
+
+def _unique_items(validator: Any, unique: bool, instance: Any, schema: Any) -> Iterator[Any]:
+    """``uniqueItems`` in linear time: jsonschema compares every pair of unhashable items, so a document of a
+    few thousand steps took minutes to validate. Items are compared by a hashable copy with JSON's equality."""
+    from jsonschema import ValidationError
+
+    if not unique or not validator.is_type(instance, "array"):
+        return
+    seen: set[Any] = set()
+    for item in instance:
+        key = _hashable(item)
+        if key in seen:
+            yield ValidationError(f"{_short_repr(instance)} has non-unique elements")
+            return
+        seen.add(key)
+
+
+def _hashable(value: Any) -> Any:
+    """A hashable stand-in equal for equal JSON values (``1 == 1.0``, ``true != 1``, key order ignored)."""
+    if isinstance(value, dict):
+        return ("object", frozenset((key, _hashable(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return ("array", tuple(_hashable(item) for item in value))
+    if isinstance(value, bool) or value is None:
+        return ("literal", value)
+    return ("value", value)
+
+
+def _short_repr(instance: Any) -> str:
+    text = repr(instance)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def schema_diagnostics(document: SourceDocument) -> Iterator[Diagnostic]:
