@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -199,11 +200,22 @@ class Workflow(Node):
     parameters: tuple[Parameter | Reusable, ...] = ()
 
     def step(self, step_id: str) -> Step | None:
-        """The step with this id, if any."""
-        for step in self.steps:
-            if step.step_id == step_id:
-                return step
-        return None
+        """The step with this id, if any (the first, should the id be repeated)."""
+        position = self._positions.get(step_id)
+        return None if position is None else self.steps[position]
+
+    def position(self, step_id: str) -> int | None:
+        """Where in :attr:`steps` the step with this id is (the first, should the id be repeated)."""
+        return self._positions.get(step_id)
+
+    @cached_property
+    def _positions(self) -> Mapping[str, int]:
+        # Built once: validation and planning look steps up by id for every reference, and a document may hold
+        # thousands of steps.
+        positions: dict[str, int] = {}
+        for index, step in enumerate(self.steps):
+            positions.setdefault(step.step_id, index)
+        return positions
 
 
 @dataclass(frozen=True)

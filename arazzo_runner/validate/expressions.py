@@ -144,7 +144,7 @@ class ExpressionRules:
                 yield node.diagnostic(field, "unknown-step-output",
                                       f"'{expression}' refers to output '{'.'.join(parts[2:])}', which step "
                                       f"'{parts[0]}' does not declare")
-            elif step is not None and workflow.steps.index(target) > workflow.steps.index(step):
+            elif step is not None and (workflow.position(target.step_id) or 0) > (workflow.position(step.step_id) or 0):
                 # 1.1: with no dependsOn to order the steps, such a reference cannot be satisfied (an error, as
                 # 1.1 recommends); with dependsOn it is an implicit dependency that orders them.
                 ordered = any(s.depends_on for s in workflow.steps)
