@@ -13,6 +13,8 @@ import inspect
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
@@ -185,3 +187,25 @@ class BoundedRe:
     def split(pattern: str, text: str, maxsplit: int = 0, flags: int = 0) -> Any:
         """Like ``re.split``."""
         return Bounded(regex.compile(pattern, flags)).split(text, maxsplit)
+
+
+@contextmanager
+def bounded_re_in(*modules: Any) -> Iterator[None]:
+    """While the body runs, the ``re`` of each module is :class:`BoundedRe`, whose matching honours the budget.
+
+    Some libraries call the ``re`` module themselves on untrusted patterns (elementpath's ``matches()``,
+    jsonschema's ``pattern``); swapping that one module reference (under a lock, restored afterwards) is the way
+    to bound those matches without copying the functions.
+    """
+    with _SWAP:
+        originals = [module.re for module in modules]
+        for module in modules:
+            module.re = BoundedRe
+        try:
+            yield
+        finally:
+            for module, original in zip(modules, originals, strict=True):
+                module.re = original
+
+
+_SWAP = threading.RLock()

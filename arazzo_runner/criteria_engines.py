@@ -10,10 +10,7 @@ fails its criterion with the reason instead of hanging the run.
 from __future__ import annotations
 
 import json
-import threading
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 from xml.parsers import expat
@@ -118,26 +115,6 @@ def _jsonpath_environment() -> Any:
     return Environment()
 
 
-@contextmanager
-def _regex_as_bounded(module: Any) -> Iterator[None]:
-    """While a library function runs, its module's ``re`` is the budget-honouring stand-in.
-
-    elementpath's ``matches()``, ``replace()`` and ``tokenize()`` call the ``re`` module themselves; swapping that
-    module reference (under a lock, restored afterwards) is the one way to bound those matches without copying
-    the functions.
-    """
-    with _SWAP:
-        original = module.re
-        module.re = budget.BoundedRe
-        try:
-            yield
-        finally:
-            module.re = original
-
-
-_SWAP = threading.RLock()
-
-
 @lru_cache(maxsize=256)
 def compile_xpath(version: str, expression: str, timeout: float = 1.0) -> Any:
     """The root token of a parsed XPath expression of the given version (parsing folds constant calls, so it
@@ -149,7 +126,7 @@ def compile_xpath(version: str, expression: str, timeout: float = 1.0) -> Any:
 
     module, name = XPATH_PARSERS[version]
     try:
-        with budget.time_budget(timeout), _regex_as_bounded(_xpath2_functions):
+        with budget.time_budget(timeout), budget.bounded_re_in(_xpath2_functions):
             return getattr(importlib.import_module(module), name)().parse(expression)
     except budget.OverBudget:
         raise CriterionFailure(f"XPath expression {expression!r} took longer than {timeout:g} s "
@@ -164,7 +141,7 @@ def run_xpath(token: Any, document: ElementTree.ElementTree, expression: str, ti
     from elementpath.xpath2 import _xpath2_functions
 
     try:
-        with budget.time_budget(timeout), _regex_as_bounded(_xpath2_functions):
+        with budget.time_budget(timeout), budget.bounded_re_in(_xpath2_functions):
             return bool(token.boolean_value(token.evaluate(elementpath.XPathContext(document))))
     except budget.OverBudget:
         raise CriterionFailure(f"XPath expression {expression!r} took longer than {timeout:g} s "
@@ -231,7 +208,7 @@ def select_xpath(token: Any, document: ElementTree.ElementTree, expression: str,
     from elementpath.xpath2 import _xpath2_functions
 
     try:
-        with budget.time_budget(timeout), _regex_as_bounded(_xpath2_functions):
+        with budget.time_budget(timeout), budget.bounded_re_in(_xpath2_functions):
             result = token.evaluate(elementpath.XPathContext(document))
     except budget.OverBudget:
         raise CriterionFailure(f"XPath expression {expression!r} took longer than {timeout:g} s "

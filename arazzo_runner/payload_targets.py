@@ -42,7 +42,6 @@ from arazzo_runner.criteria_engines import (
     JSONPATH_VERSIONS,
     XPATH_PARSERS,
     CriterionFailure,
-    _regex_as_bounded,
     compile_jsonpath,
 )
 from arazzo_runner.errors import ExecutionError, ResolutionError
@@ -213,7 +212,7 @@ class _Payload:
         from elementpath.xpath2 import _xpath2_functions
 
         try:
-            with budget.time_budget(timeout), _regex_as_bounded(_xpath2_functions):
+            with budget.time_budget(timeout), budget.bounded_re_in(_xpath2_functions):
                 nodes = list(token.select(XPathContext(self.xml)))
         except budget.OverBudget:
             raise _error(target, f"took longer than {timeout:g} s (evaluation_timeout)") from None
@@ -297,7 +296,7 @@ def _compile_xpath(version: str, expression: str, namespaces: tuple[tuple[str, s
         options["default_namespace"] = default
     parser = getattr(importlib.import_module(module), name)(**options)  # imported outside the budget: slow traced
     try:
-        with budget.time_budget(timeout), _regex_as_bounded(_xpath2_functions):
+        with budget.time_budget(timeout), budget.bounded_re_in(_xpath2_functions):
             return parser.parse(expression)
     except budget.OverBudget:
         raise CriterionFailure(f"parsing took longer than {timeout:g} s") from None

@@ -13,12 +13,14 @@ server override or a stand-in are therefore presented to it under the descriptio
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
+from arazzo_runner import budget
 from arazzo_runner.errors import ExecutionError
 from arazzo_runner.http import resolve_server_url
 from arazzo_runner.plan import RequestPlan
@@ -41,13 +43,25 @@ class Contract:
                          server_variables: Any) -> list[str]:
         """How ``request`` (whose operation path is ``path``, expanded) breaks the contract."""
         adapter = _Request(request, *_presented(plan, request, path, server_variables))
-        return [_describe(error) for error in self._openapi.iter_request_errors(adapter)]
+        with _bounded_patterns():
+            return [_describe(error) for error in self._openapi.iter_request_errors(adapter)]
 
     def response_problems(self, plan: RequestPlan, request: httpx.Request, path: str, server_variables: Any,
                           response: httpx.Response) -> list[str]:
         """How ``response`` breaks the contract of the operation ``request`` called."""
         adapter = _Request(request, *_presented(plan, request, path, server_variables))
-        return [_describe(error) for error in self._openapi.iter_response_errors(adapter, _Response(response))]
+        with _bounded_patterns():
+            return [_describe(error) for error in self._openapi.iter_response_errors(adapter, _Response(response))]
+
+
+def _bounded_patterns() -> AbstractContextManager[None]:
+    """openapi-core matches schema patterns with the ``re`` module (through jsonschema and, without the optional
+    ``regress``, openapi-schema-validator): a description's catastrophic pattern would hang the check. While it
+    runs, those matches honour the caller's budget (:func:`arazzo_runner.budget.bounded_re_in`)."""
+    import jsonschema._keywords
+    import openapi_schema_validator._regex
+
+    return budget.bounded_re_in(jsonschema._keywords, openapi_schema_validator._regex)
 
 
 def build_contracts(sources: list[OpenAPISource]) -> dict[str, Contract]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from arazzo_runner import budget
 from arazzo_runner.errors import ArazzoError, ExecutionError, Hint
 from arazzo_runner.events import (
     EXPECTED_STATUS,
@@ -63,7 +64,7 @@ def operation_attempt(state: RunState, frame: Frame, step: StepPlan, base: Expre
     contract = state.contracts.get(plan.source.url) if state.options.contract else None
     if contract is not None:
         for problem in _guarded(lambda: contract.request_problems(
-                plan, request, built.target, state.options.settings.server_variables)):
+                plan, request, built.target, state.options.settings.server_variables), state):
             attempt.warn(f"contract: request {problem}")
     url = str(request.url)
     attempt.request = RequestInfo(request.method, url)
@@ -96,7 +97,7 @@ def operation_attempt(state: RunState, frame: Frame, step: StepPlan, base: Expre
         yield _record(state, frame, step, number, request, answer, sent_on, sent_at, None)
     if contract is not None and attempt.success:
         problems = _guarded(lambda: contract.response_problems(
-            plan, request, built.target, state.options.settings.server_variables, answer))
+            plan, request, built.target, state.options.settings.server_variables, answer), state)
         if problems:
             attempt.fail("response does not match the OpenAPI contract: " + "; ".join(problems))
     return attempt
@@ -154,10 +155,15 @@ def _message(headers: list[tuple[str, str]], body: bytes, limit: int, content_ty
     return HttpMessage(tuple(headers), body[:limit], len(body), content_type)
 
 
-def _guarded(check: Callable[[], list[str]]) -> list[str]:
-    """openapi-core's findings; an error inside it is one more finding, never a crash of the run."""
+def _guarded(check: Callable[[], list[str]], state: RunState) -> list[str]:
+    """openapi-core's findings; an error inside it is one more finding, never a crash of the run. Its schema
+    patterns, all of one check together, may take ``evaluation_timeout``."""
+    timeout = state.options.limits.evaluation_timeout
     try:
-        return check()
+        with budget.time_budget(timeout, watch_calls=False):
+            return check()
+    except budget.OverBudget:
+        return [f"could not be checked: a schema pattern took longer than {timeout:g} s (evaluation_timeout)"]
     except RecursionError:  # openapi-core parses and walks the body recursively: a server's nesting, not a bug
         return ["could not be checked: the message nests too deeply"]
     except Exception as exc:  # noqa: BLE001 - a library failure must not stop the run; say so instead
@@ -254,7 +260,8 @@ def _received(state: RunState, plan: RequestPlan, answer: httpx.Response, attemp
     attempt.retry_after = retry_after(headers.get("retry-after"), state.options.wall_clock)
     if state.options.contract:
         return body  # openapi-core checks the whole exchange instead
-    problems = plan.responses.check(answer.status_code, content_type, response.body)
+    with budget.time_budget(state.options.limits.evaluation_timeout, watch_calls=False):  # the schema patterns
+        problems = plan.responses.check(answer.status_code, content_type, response.body)
     if problems and state.options.strict:
         attempt.fail("response does not match the OpenAPI description: " + "; ".join(problems))
     else:

@@ -346,6 +346,7 @@ FAULTS["xml-wide"] = _body(b"<r>" + b"<a>x</a>" * 4000 + b"</r>", "application/x
 FAULTS["evil-text"] = _body(b"a" * 5000 + b"!", "text/plain")
 
 FAULTS["evil-json"] = _body(b'["' + b"a" * 5000 + b'!"]', "application/json")
+FAULTS["evil-json-many"] = _body(b"[" + b",".join([b'"' + b"a" * 5000 + b'!"'] * 50) + b"]", "application/json")
 FLOOD_BYTES = 8 * 1024 * 1024
 FAULTS["ellipsis-flood"] = _body(b"..." * (FLOOD_BYTES // 3), "text/plain")
 FAULTS["percent-flood"] = _body(b"a%41 " * (FLOOD_BYTES // 5), "text/plain")
