@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from arazzo_runner.errors import Diagnostic, DocumentError, LoadError
+from arazzo_runner.errors import ArazzoError, Diagnostic, DocumentError, LoadError
 from arazzo_runner.loader import Retriever
 from arazzo_runner.model import ArazzoDocument
 from arazzo_runner.resolve import Resolution, resolve
@@ -68,6 +68,29 @@ def validate(path_or_url: PathOrUrl, *, retriever: Retriever | None = None, sche
             raise
         return [diagnostic]
     return strictly(opened.diagnostics) if strict else list(opened.diagnostics)
+
+
+def validate_all(paths_or_urls: Sequence[PathOrUrl], *, retriever: Retriever | None = None,
+                 schema_only: bool = False, strict: bool = False) -> list[list[Diagnostic] | ArazzoError]:
+    """:func:`validate` for each document, all read in one workspace: each document (and each source they share)
+    is read once, and every one is provided to the others (an Arazzo 1.1 source may name any by its ``$self``).
+    Each entry is the document's diagnostics, or the error that kept a document from being checked (a
+    :class:`LoadError` when it cannot be read)."""
+    workspace = Workspace(retriever)
+    workspace.provide([os.fspath(p) for p in paths_or_urls])
+    results: list[list[Diagnostic] | ArazzoError] = []
+    for path in paths_or_urls:
+        try:
+            opened = open_document(path, workspace=workspace, schema_only=schema_only)
+        except LoadError as exc:
+            diagnostic = exc.diagnostic()
+            results.append(exc if diagnostic is None else [diagnostic])
+            continue
+        except ArazzoError as exc:  # defensive: one document's failure is its own, never the others'
+            results.append(exc)
+            continue
+        results.append(strictly(opened.diagnostics) if strict else list(opened.diagnostics))
+    return results
 
 
 def load(path_or_url: PathOrUrl, *, retriever: Retriever | None = None) -> ArazzoDocument:

@@ -4,7 +4,8 @@ and its peak memory, for the table of RELIABILITY.md.
 Each entry of ``tests/hostile/corpus.yaml`` runs as the hostile suite runs it (same document, inputs, limits and
 flags, against the same fault server on 127.0.0.1), one at a time so that timings are not shared. Time is the
 wall-clock time of the process; peak memory is its maximum resident set size, read from the ``rusage`` that
-``wait4`` returns for that one process (Linux reports it in KiB). A bare ``python -c pass`` of the same
+``wait4`` returns for that one process, started by a bare interpreter (:mod:`spawner`) so that the figure is
+the command's own. A bare ``python -c pass`` of the same
 interpreter and ``arazzo-runner --help`` are measured first, as the floor every entry includes. An entry
 marked ``xfail`` runs too (in its own process, so a crash or a hang costs nothing but its guard); its outcome is
 reported as it is.
@@ -15,14 +16,17 @@ of RELIABILITY.md's table.
 
 from __future__ import annotations
 
-import argparse
 import os
-import subprocess
 import sys
-import tempfile
-import time
-from dataclasses import dataclass
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from spawner import Measured, Spawner  # noqa: E402 - started before anything heavy is imported
+
+SPAWNER = Spawner()
+
+import argparse  # noqa: E402
+import tempfile  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "hostile"))
@@ -30,41 +34,13 @@ sys.path.insert(0, str(ROOT / "tests" / "hostile"))
 from fault_server import FaultServer  # noqa: E402 - the suite's own modules, found through the path above
 from hostile_corpus import CASES, Case, Outcome, check, cli_argv, materialize_corpus  # noqa: E402
 
-KIB = 1024
-
-
-@dataclass(frozen=True)
-class Measured:
-    """One process: its exit code, wall-clock seconds and peak resident memory in MiB, and what it printed."""
-
-    exit: int
-    seconds: float
-    peak_mib: float
-    output: str
-
 
 def measure(argv: list[str], cwd: Path, timeout: float) -> Measured:
-    """Run ``argv`` to its end (killed past ``timeout``) and read its own resource usage."""
+    """Run ``argv`` to its end (killed past ``timeout``) in the environment the hostile suite uses."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("ARAZZO_AUTH_")}
     env["PYTHONUTF8"] = "1"
-    with tempfile.TemporaryFile() as out:
-        started = time.monotonic()
-        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, cwd=cwd, env=env)
-        deadline = started + timeout
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                process.kill()
-                pid, status, usage = os.wait4(process.pid, 0)
-                break
-            time.sleep(0.005)
-        seconds = time.monotonic() - started
-        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here: keep Popen from waiting again
-        out.seek(0)
-        text = out.read().decode("utf-8", "backslashreplace")
-    return Measured(process.returncode, seconds, usage.ru_maxrss / KIB, text)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # measured as installed: compiled modules cached
+    return SPAWNER.measure(argv, cwd, env, timeout, cwd / ".measured-output")
 
 
 def verdict(case: Case, measured: Measured) -> str:
@@ -92,6 +68,11 @@ def outcome_text(case: Case, measured: Measured) -> str:
     return f"exit {measured.exit}" + (f"; {shown}" if shown else "")
 
 
+def _cell(text: str) -> str:
+    """Text fit for one Markdown table cell."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--markdown", action="store_true", help="print the rows of RELIABILITY.md's table")
@@ -116,13 +97,15 @@ def main() -> int:
                       file=sys.stderr)
     finally:
         server.stop()
+        SPAWNER.close()
     if args.markdown:
         for case, measured, result in rows:
             state = "open" if case.xfail else ("fixed" if case.fixed else "handled")
             if result != "handled":
                 state += " (fails)"
-            print(f"| {case.kind} | `{case.id}` | {outcome_text(case, measured)} | {measured.seconds:.2f} | "
-                  f"{measured.peak_mib:.0f} | {state} |")
+            pinned = "cli, api" if case.api else "cli"
+            print(f"| {case.kind} | `{case.id}` | {_cell(case.attacks)} | {_cell(outcome_text(case, measured))} | "
+                  f"{measured.seconds:.2f} | {measured.peak_mib:.0f} | {state} | {pinned} |")
     failing = [case.id for case, _, result in rows if result != "handled" and not case.xfail]
     print(f"{len(rows)} entries, {sum(r == 'handled' for _, _, r in rows)} handled, "
           f"{sum(1 for c, _, _ in rows if c.xfail)} open, failing unexpectedly: {failing or 'none'}", file=sys.stderr)

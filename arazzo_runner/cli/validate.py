@@ -8,22 +8,19 @@ from typing import Any, TextIO
 
 from arazzo_runner.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from arazzo_runner.cli.terminal import printable
-from arazzo_runner.errors import ArazzoError, Diagnostic, LoadError
+from arazzo_runner.errors import ArazzoError, Diagnostic
 
 
 def validate_command(paths: Sequence[str], fmt: str, schema_only: bool, out: TextIO, strict: bool = False) -> int:
     """Validate each path; print diagnostics; return the exit code."""
-    from arazzo_runner.documents import validate
+    from arazzo_runner.documents import validate_all
 
     results: list[tuple[str, list[Diagnostic] | None, str | None]] = []
-    for path in paths:
-        try:
-            results.append((path, validate(path, schema_only=schema_only, strict=strict,
-                                           provided=[p for p in paths if p != path]), None))
-        except LoadError as exc:
-            results.append((path, None, str(exc)))
-        except ArazzoError as exc:  # defensive: any engine error is a diagnostic, never a traceback
-            results.append((path, None, str(exc)))
+    for path, result in zip(paths, validate_all(paths, schema_only=schema_only, strict=strict), strict=True):
+        if isinstance(result, ArazzoError):
+            results.append((path, None, str(result)))
+        else:
+            results.append((path, result, None))
     if fmt == "json":
         _print_json(results, out)
     else:
