@@ -102,3 +102,17 @@ def test_a_flood_a_server_chose_is_masked_in_time_that_grows_with_it(flood: str)
     masked = Redactor([SECRET, PAIR])(flood)
     assert time.monotonic() - started < 10
     assert SECRET[:6] not in masked
+
+
+EVERY_BYTE_ESCAPED = "".join(f"%{byte:02x}" for byte in SECRET.encode())
+
+
+@pytest.mark.parametrize("offset", [0, 65_536 - 20, 65_536 - 1, 65_536, 3 * 65_536 - 7])
+def test_a_secret_escaped_in_an_unusual_way_is_masked_wherever_it_falls_in_a_large_text(offset: int) -> None:
+    filler = "a%20b " * (5 * 65_536 // 6)
+    text = filler[:offset] + " " + EVERY_BYTE_ESCAPED + " " + filler[offset:]
+
+    masked = Redactor([SECRET])(text)
+
+    assert EVERY_BYTE_ESCAPED not in masked
+    assert masked == filler[:offset] + " *** " + filler[offset:]
