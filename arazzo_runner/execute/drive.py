@@ -19,6 +19,7 @@ from arazzo_runner.errors import ExecutionError
 from arazzo_runner.events import Event, RunResult, StepFinished
 from arazzo_runner.execute.commands import Command, Execution, FetchToken, Send, Sleep, Together
 from arazzo_runner.http import OAuth2TokenCache
+from arazzo_runner.http.decoding import adecoded, bounded, decoded
 
 Listener = Callable[[Event], None]
 
@@ -134,7 +135,7 @@ class SyncIO:
                         chunks.add(response.content)  # raises the limit's error
                     return response
                 try:
-                    for chunk in response.iter_bytes():
+                    for chunk in decoded(response) if bounded(response) else response.iter_bytes():
                         chunks.add(chunk)
                         if time.monotonic() - started > limit:  # a client of the caller's own may not honour
                             raise chunks.too_slow()              # the deadline: its body is watched still
@@ -183,7 +184,7 @@ class AsyncIO:
         response = await self.client.send(command.request, stream=True)
         try:
             chunks = _Body(command)
-            async for chunk in response.aiter_bytes():
+            async for chunk in adecoded(response) if bounded(response) else response.aiter_bytes():
                 chunks.add(chunk)
         finally:
             await response.aclose()

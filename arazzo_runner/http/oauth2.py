@@ -14,6 +14,7 @@ from urllib.parse import quote_plus
 import httpx
 
 from arazzo_runner.errors import ExecutionError
+from arazzo_runner.http.decoding import adecoded, bounded, decoded
 from arazzo_runner.redaction import Redactor
 
 __all__ = ["OAuth2TokenCache"]
@@ -97,7 +98,8 @@ class OAuth2TokenCache:
             data, headers = _request_parts(client_id, client_secret, key[2])
             try:
                 with self._sync_client().stream("POST", token_url, data=data, headers=headers) as response:
-                    content = _bounded(response.iter_bytes(), token_url, max_bytes)
+                    content = _bounded(decoded(response) if bounded(response) else response.iter_bytes(),
+                                       token_url, max_bytes)
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 raise _transport_error(token_url, exc, client_secret) from exc
             return self._store(key, response, content, client_secret)
@@ -122,7 +124,8 @@ class OAuth2TokenCache:
             async with (client or self._default_async_client()).stream(
                 "POST", token_url, data=data, headers=headers
             ) as response:
-                content = await _abounded(response.aiter_bytes(), token_url, max_bytes)
+                content = await _abounded(adecoded(response) if bounded(response) else response.aiter_bytes(),
+                                          token_url, max_bytes)
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise _transport_error(token_url, exc, client_secret) from exc
         return self._store(key, response, content, client_secret)

@@ -64,6 +64,7 @@ def _fetch(url: str, limits: Limits) -> bytes:
     import httpx  # imported here: most runs read local files only
 
     from arazzo_runner.deadline import deadline, http_transport
+    from arazzo_runner.http.decoding import bounded, decoded
 
     started = time.monotonic()
     chunks: list[bytes] = []
@@ -75,7 +76,8 @@ def _fetch(url: str, limits: Limits) -> bytes:
                 client.stream("GET", url) as response:
             if response.status_code >= 400:
                 raise LoadError(f"cannot fetch {url}: HTTP {response.status_code}", rule="unreachable-url")
-            for chunk in response.iter_bytes():  # decoded: the limit applies to what would be kept
+            # Decoded: the limit applies to what would be kept (and inflated a bounded piece at a time).
+            for chunk in decoded(response) if bounded(response) else response.iter_bytes():
                 size += len(chunk)
                 if size > limits.max_document_bytes:
                     raise LoadError(f"cannot fetch {url}: the document is larger than {limits.max_document_bytes} "

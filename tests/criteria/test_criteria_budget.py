@@ -72,7 +72,7 @@ def test_an_xpath_that_folds_a_runaway_constant_at_compile_time_fails_within_the
     outcome = evaluate_criterion("matches('" + EVIL_TEXT + "', '^(a|a)+$')", context, context="$response.body",
                                  type="xpath")
 
-    assert time.monotonic() - started < 3.0
+    assert time.monotonic() - started < 10.0  # a hang guard (the pattern alone would run for hours), not a speed test
     assert outcome.error is not None and "took longer than 1 s (evaluation_timeout)" in outcome.error
 
 
