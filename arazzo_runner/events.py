@@ -57,9 +57,9 @@ class StepResult:
     warnings: tuple[str, ...] = ()
     sub_run: RunResult | None = None
     hint: Hint | None = None
+    """What the caller could supply to fix the step's error (a server URL, a credential)."""
     mocked: bool = False
     """The response came from ``--mock`` (the OpenAPI description), not from a server."""
-    """What the caller could supply to fix the step's error (a server URL, a credential)."""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (the ``steps`` entries of ``--format json``)."""

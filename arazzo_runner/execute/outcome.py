@@ -53,7 +53,10 @@ def criterion_failure(failed: tuple[Criterion, str | None], attempt: Attempt, re
     response = attempt.context.response
     if attempt.status_code is not None and response is not None:
         body = response.body
-        shown = body if isinstance(body, str) else json.dumps(body, default=str) if body is not MISSING else ""
+        if isinstance(body, bytes):  # a body that is not text in any charset: shown as far as it reads
+            shown = body.decode("utf-8", "replace")
+        else:
+            shown = body if isinstance(body, str) else json.dumps(body, default=str) if body is not MISSING else ""
         shown = redact(shown) if redact else shown
         text += f"; HTTP {attempt.status_code}" + (f": {shown[:MAX_BODY_SHOWN]}" if shown else "")
     return text

@@ -216,4 +216,7 @@ def test_async_request_timeout_names_the_timeout(docs: Documents, server: Record
 
     assert time.monotonic() - started < 2.0
     assert result.status == "failed"
-    assert (result.steps[0].error or "") == f"GET {server.url}/items: timed out (ReadTimeout)"
+    # httpx's read timeout and the whole-exchange deadline (0.05 s later) race on a busy machine: either says so.
+    assert (result.steps[0].error or "") in (
+        f"GET {server.url}/items: timed out (ReadTimeout)",
+        f"GET {server.url}/items: the response took longer than 0.2 s to arrive in full (request_timeout)")
