@@ -18,8 +18,6 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
-import regex
-
 _local = threading.local()
 
 
@@ -116,13 +114,21 @@ def _rearm(frame: FrameType, event: str, arg: Any) -> None:
 _EXIT = TimeBudget.__exit__.__code__
 
 
+# ``regex`` (the engine with a matching timeout) is imported where a pattern is first compiled: a run whose
+# criteria are all simple never loads it.
+
+
 def compile_pattern(pattern: str, flags: int = 0) -> Bounded:
     """A compiled pattern whose matching methods honour the current budget (see :class:`Bounded`)."""
+    import regex
+
     return Bounded(regex.compile(pattern, flags))
 
 
 def search(pattern: str, text: str, flags: int = 0, *, timeout: float | None = None) -> Any:
     """``regex.search`` within ``timeout`` (default: the current budget); :class:`OverBudget` when it runs out."""
+    import regex
+
     try:
         return regex.search(pattern, text, flags, timeout=remaining(1.0) if timeout is None else timeout)
     except TimeoutError:
@@ -166,11 +172,12 @@ class Bounded:
 
 class BoundedRe:
     """A stand-in for the ``re`` module whose matching stops at the current budget (for engines that call
-    ``re`` themselves, such as elementpath's ``matches()``/``replace()``/``tokenize()``)."""
+    ``re`` themselves, such as elementpath's ``matches()``/``replace()``/``tokenize()``). The ``regex`` module's
+    error, ``escape`` and flags are set on it when it is first put in place (:func:`bounded_re_in`)."""
 
-    error = regex.error
-    escape = staticmethod(regex.escape)
-    IGNORECASE, MULTILINE, DOTALL, VERBOSE = regex.IGNORECASE, regex.MULTILINE, regex.DOTALL, regex.VERBOSE
+    error: Any = None
+    escape: Any = None
+    IGNORECASE = MULTILINE = DOTALL = VERBOSE = 0
     compile = staticmethod(compile_pattern)
 
     @staticmethod
@@ -181,12 +188,12 @@ class BoundedRe:
     @staticmethod
     def sub(pattern: str, replacement: Any, text: str, count: int = 0, flags: int = 0) -> Any:
         """Like ``re.sub``."""
-        return Bounded(regex.compile(pattern, flags)).sub(replacement, text, count)
+        return compile_pattern(pattern, flags).sub(replacement, text, count)
 
     @staticmethod
     def split(pattern: str, text: str, maxsplit: int = 0, flags: int = 0) -> Any:
         """Like ``re.split``."""
-        return Bounded(regex.compile(pattern, flags)).split(text, maxsplit)
+        return compile_pattern(pattern, flags).split(text, maxsplit)
 
 
 @contextmanager
@@ -198,6 +205,12 @@ def bounded_re_in(*modules: Any) -> Iterator[None]:
     to bound those matches without copying the functions.
     """
     with _SWAP:
+        if BoundedRe.error is None:
+            import regex
+
+            BoundedRe.error, BoundedRe.escape = regex.error, staticmethod(regex.escape)
+            BoundedRe.IGNORECASE, BoundedRe.MULTILINE = regex.IGNORECASE, regex.MULTILINE
+            BoundedRe.DOTALL, BoundedRe.VERBOSE = regex.DOTALL, regex.VERBOSE
         originals = [module.re for module in modules]
         for module in modules:
             module.re = BoundedRe

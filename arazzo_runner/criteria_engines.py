@@ -15,8 +15,6 @@ from functools import lru_cache
 from typing import Any
 from xml.parsers import expat
 
-import regex
-
 from arazzo_runner import budget
 
 JSONPATH_VERSIONS = frozenset({"rfc9535", "draft-goessner-dispatch-jsonpath-00"})
@@ -38,6 +36,8 @@ class CriterionFailure(Exception):
 @lru_cache(maxsize=512)
 def compile_regex(pattern: str) -> budget.Bounded:
     """A compiled regular expression (the ``regex`` engine: Python's syntax, and a matching timeout)."""
+    import regex
+
     try:
         return budget.compile_pattern(pattern)
     except (regex.error, ValueError) as exc:
@@ -81,6 +81,7 @@ def run_jsonpath(query: Any, document: Any, timeout: float) -> bool:
 @lru_cache(maxsize=1)
 def _jsonpath_environment() -> Any:
     import jsonpath_rfc9535
+    import regex
     from iregexp_check import check
     from jsonpath_rfc9535.function_extensions import Match, Search
     from jsonpath_rfc9535.function_extensions._pattern import map_re

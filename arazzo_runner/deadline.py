@@ -10,6 +10,7 @@ does. (The ``asyncio`` path needs none of this: ``asyncio.wait_for`` bounds a wh
 
 from __future__ import annotations
 
+import os
 import ssl
 import threading
 import time
@@ -65,6 +66,8 @@ class _Stream(httpcore.NetworkStream):
 
     def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
                   timeout: float | None = None) -> httpcore.NetworkStream:
+        if ssl_context is _DEFERRED:
+            ssl_context = tls_context()
         return _Stream(self._inner.start_tls(ssl_context, server_hostname, _clamped(timeout, httpcore.ConnectTimeout)))
 
     def get_extra_info(self, info: str) -> Any:
@@ -97,9 +100,25 @@ def tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+def client_verify() -> ssl.SSLContext | bool:
+    """``verify`` for an httpx client given a transport of its own: httpx then uses it only for the proxies the
+    environment names, so the context (a quarter of a plain run's start-up) is built only when there are some."""
+    proxied = any(os.environ.get(name) for name in _PROXY_VARIABLES)
+    return tls_context() if proxied else True
+
+
+_PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
+
+
+# Stands for tls_context() until a connection needs TLS: a run against http:// servers never builds one (reading
+# the CA bundle takes longer than the rest of a plain run's first request).
+_DEFERRED = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
 def http_transport() -> httpx.HTTPTransport:
-    """An ``httpx.HTTPTransport`` (httpx's default pool settings) whose sockets honour :func:`deadline`."""
-    context = tls_context()
+    """An ``httpx.HTTPTransport`` (httpx's default pool settings) whose sockets honour :func:`deadline`; its TLS
+    context is :func:`tls_context`, built when the first https connection is made."""
+    context = _DEFERRED
     transport = httpx.HTTPTransport(verify=context)
     pool = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
     # httpx builds its connection pool itself and takes no network backend; the pool is the transport's one

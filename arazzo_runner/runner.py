@@ -7,7 +7,6 @@ world is injectable: the client or transport, the document retriever, ``sleep`` 
 
 from __future__ import annotations
 
-import asyncio
 import os
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
-from arazzo_runner.deadline import http_transport, tls_context
+from arazzo_runner.deadline import client_verify, http_transport, tls_context
 from arazzo_runner.documents import PathOrUrl, open_document
 from arazzo_runner.errors import DocumentError, LoadError, UsageError
 from arazzo_runner.events import RunResult
@@ -164,7 +163,7 @@ class Runner:
                                    parallel=parallel)
         # Looked up now, not when this module was imported, so a test can patch time.sleep for a whole CLI run.
         self._sleep = sleep or time.sleep
-        self._async_sleep = async_sleep or asyncio.sleep
+        self._async_sleep = async_sleep or _asyncio_sleep
         self._listeners = tuple(listeners)
         self._prepared: dict[tuple[str, str | None], Prepared] = {}
         self._provided = [os.fspath(p) for p in provided]
@@ -270,7 +269,7 @@ class Runner:
         drive, prepared = self._drive(source, workflow_id, inputs, listeners)
         client = self._client or httpx.Client(transport=prepared.mock or self._sync_transport(),
                                               timeout=self._options.limits.request_timeout,
-                                              verify=True if prepared.mock else tls_context())
+                                              verify=True if prepared.mock else client_verify())
         try:
             return drive.run(SyncIO(client, self._sleep))
         finally:
@@ -354,3 +353,10 @@ async def arun(
     """The ``asyncio`` twin of :func:`run` (``transport=httpx.ASGITransport(app)`` runs against an ASGI app)."""
     runner = Runner(servers=servers, auth=auth, transport=transport, async_client=client, **options)
     return await runner.arun(source, workflow_id, inputs)
+
+
+async def _asyncio_sleep(seconds: float) -> None:
+    # asyncio is imported when an async run sleeps, not by every synchronous run's start-up.
+    import asyncio
+
+    await asyncio.sleep(seconds)

@@ -30,8 +30,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
-    parser = _Parser(prog="arazzo-runner", description="Validate and run Arazzo 1.0.x workflows.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser = _Parser(prog="arazzo-runner", description="Validate and run Arazzo 1.0.x and 1.1.x workflows.")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     check = commands.add_parser("validate", help="validate Arazzo documents and their source descriptions")
@@ -64,6 +64,15 @@ def build_parser() -> argparse.ArgumentParser:
                       help="base URL replacing the servers of a source description")
     show.add_argument("--format", choices=("text", "json"), default="text")
     return parser
+
+
+class _Version(argparse.Action):
+    # argparse's own "version" action needs the text up front; reading the installed version (importlib.metadata
+    # scans the environment) costs more than the rest of the parser, so it is read only when asked for.
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        print(f"{parser.prog} {_version()}")
+        parser.exit()
 
 
 def _version() -> str:

@@ -11,7 +11,6 @@ always has: its steps, then its outputs (or one JSON result). Several runs print
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import time
@@ -147,6 +146,8 @@ class Session:
         style = self._style(several=True)
         started = time.perf_counter()
         if self.args.concurrency > 1:
+            import asyncio  # only concurrent runs need it
+
             asyncio.run(self._concurrently(specs, style))
         else:
             for item in specs:
@@ -239,6 +240,8 @@ class Session:
         self._after(outcome, style)
 
     async def _concurrently(self, items: Sequence[RunSpec | Outcome], style: Style) -> None:
+        import asyncio
+
         gate = asyncio.Semaphore(self.args.concurrency)
         slots: list[Outcome | None] = [None] * len(items)
 

@@ -7,7 +7,6 @@ answer, and the executor turns it into a failed step.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
@@ -158,6 +157,8 @@ class AsyncIO:
 
     async def perform(self, command: Command) -> Any:
         """The answer to ``command``, awaited."""
+        import asyncio  # here, not at the top: a synchronous run never needs it
+
         if isinstance(command, Together):
             return tuple(await asyncio.gather(*(self.perform(c) for c in command.commands)))
         try:

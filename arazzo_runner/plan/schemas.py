@@ -18,8 +18,6 @@ from functools import lru_cache
 from typing import Any, Literal, TypeVar
 from urllib.parse import quote
 
-import regex
-
 from arazzo_runner import budget
 from arazzo_runner.errors import ResolutionError
 from arazzo_runner.loader import SourceDocument
@@ -139,6 +137,7 @@ def _oas30(document: SourceDocument, reference: dict[str, str]) -> Any:
 def _bounded_oas30() -> Any:
     """openapi-schema-validator's OAS 3.0 validator, its ``pattern`` matched with a timeout (the description is
     untrusted: a catastrophic pattern must not hang a response check)."""
+    import regex
     from jsonschema import ValidationError, validators
     from openapi_schema_validator import OAS30Validator
 

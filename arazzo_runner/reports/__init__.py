@@ -15,11 +15,29 @@ string that leaves them is masked (see :mod:`arazzo_runner.reports.masking`).
 
 from __future__ import annotations
 
-from arazzo_runner.reports.har import har
-from arazzo_runner.reports.json_report import json_report
-from arazzo_runner.reports.junit import junit_xml
-from arazzo_runner.reports.markdown import markdown
-from arazzo_runner.reports.masking import ALWAYS_MASKED, Masking
-from arazzo_runner.reports.record import Recorder, RunRecord
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from arazzo_runner.reports.har import har
+    from arazzo_runner.reports.json_report import json_report
+    from arazzo_runner.reports.junit import junit_xml
+    from arazzo_runner.reports.markdown import markdown
+    from arazzo_runner.reports.masking import ALWAYS_MASKED, Masking
+    from arazzo_runner.reports.record import Recorder, RunRecord
 
 __all__ = ["ALWAYS_MASKED", "Masking", "Recorder", "RunRecord", "har", "json_report", "junit_xml", "markdown"]
+
+# Loaded on first use: a run that writes no report needs only the recorder, and the writers (the XML and
+# Mermaid ones especially) would add to every command's start-up.
+_HOMES = {"har": "har", "json_report": "json_report", "junit_xml": "junit", "markdown": "markdown",
+          "ALWAYS_MASKED": "masking", "Masking": "masking", "Recorder": "record", "RunRecord": "record"}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
