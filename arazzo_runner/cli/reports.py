@@ -7,23 +7,24 @@ import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from arazzo_runner import reports
 from arazzo_runner.redaction import Redactor
-from arazzo_runner.reports import RunRecord, har, json_report, junit_xml, markdown
+from arazzo_runner.reports import RunRecord
 
 
 def write_reports(args: argparse.Namespace, records: Sequence[RunRecord], redact: Redactor,
                   environ: Mapping[str, str]) -> None:
     """Write every report the flags ask for; append the Markdown summary to ``$GITHUB_STEP_SUMMARY`` when set.
-    Raises ``OSError`` when a file cannot be written."""
+    Raises ``OSError`` when a file cannot be written. (Each writer is loaded when its report is asked for.)"""
     if args.report_junit:
-        _write(args.report_junit, junit_xml(records, redact))
+        _write(args.report_junit, reports.junit_xml(records, redact))
     if args.report_json:
-        _write(args.report_json, json.dumps(json_report(records, redact), indent=2, default=str) + "\n")
+        _write(args.report_json, json.dumps(reports.json_report(records, redact), indent=2, default=str) + "\n")
     if args.report_har:
-        _write(args.report_har, json.dumps(har(records, redact), indent=2) + "\n")
+        _write(args.report_har, json.dumps(reports.har(records, redact), indent=2) + "\n")
     summary_file = environ.get("GITHUB_STEP_SUMMARY")
     if args.report_markdown or summary_file:
-        text = markdown(records, redact)
+        text = reports.markdown(records, redact)
         if args.report_markdown:
             _write(args.report_markdown, text)
         if summary_file:
