@@ -38,8 +38,12 @@ def cold_start(sizes: Sizes, peers: Peers) -> Section:
     section = Section("1. Cold start (whole process)", (
         f"Median (min–max) of {sizes.cold_rounds} rounds; in each round every command runs once, in rotating order, "
         "against the same fast loopback stub (`benchmarks/bench_stub.py`, its own process on 127.0.0.1). Wall time "
-        "and peak RSS from the process's own `wait4` rusage. Workflow: `identity-resolve-and-track` (3 steps)."))
+        "and peak RSS from the process's own `wait4` rusage. Workflow: `identity-resolve-and-track` (3 steps). "
+        "Bytecode caches are written by the unmeasured warm-up run (as pip does at install time for the peer)."))
     env = {**os.environ, **auth_environ(), "REDOCLY_TELEMETRY": "off", "NO_COLOR": "1", "PYTHONUTF8": "1"}
+    # Bytecode caches as on any ordinary install: pip compiled the peer's at install time, while ours is an
+    # editable checkout, which under PYTHONDONTWRITEBYTECODE would compile every module at every start.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     use_jentic, use_redocly = peers.jentic(), peers.redocly()
     with stub_server() as base, tempfile.TemporaryDirectory() as directory:
         copy = workspace_copy(base, Path(directory))

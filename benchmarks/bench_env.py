@@ -124,7 +124,8 @@ class Peers:
     def _jentic_installed(self) -> bool:
         if not self.jentic_cli.exists():
             return False
-        done = subprocess.run([str(self.jentic_python), "-c", "import importlib.metadata as m; "
+        # -I: run from this checkout, the current directory would put our own arazzo-runner on the path.
+        done = subprocess.run([str(self.jentic_python), "-I", "-c", "import importlib.metadata as m; "
                                "print(m.version('arazzo-runner'))"], capture_output=True, text=True)
         return done.stdout.strip() == JENTIC_VERSION
 

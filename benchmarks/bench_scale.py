@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import gc
 import json
+import os
 import re
 import tempfile
 import time
@@ -147,7 +148,7 @@ def _phase_tables(sizes: Sizes, directory: Path) -> list[Table]:
 
 def _rss_kib() -> int:
     try:
-        return int(Path("/proc/self/statm").read_text().split()[1]) * 4  # resident pages of 4 KiB
+        return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
     except OSError:
         return 0
 
@@ -255,8 +256,14 @@ def scale(sizes: Sizes) -> Section:
         "slope of log(time) over log(steps): 1.0 is linear; load is dominated by the fixed description, so its "
         "exponent is low."))
     with tempfile.TemporaryDirectory() as directory:
+        # The soak first: its resident-memory figures would otherwise start from the heap the 5,000-operation
+        # description left behind (the interpreter keeps freed memory).
+        soak = _soak(sizes)
+        many = _validate_many(sizes, Path(directory))
+        rss_before = _rss_kib()
         section.tables.extend(_phase_tables(sizes, Path(directory)))
-        section.tables.append(_soak(sizes))
-        section.tables.append(_validate_many(sizes, Path(directory)))
+        section.tables += [soak, many]
+        section.notes.append(f"resident memory of the process before the phases: {rss_before / 1024:,.0f} MiB, "
+                             f"after: {_rss_kib() / 1024:,.0f} MiB.")
     section.notes.append("Per-run drift and memory: a ratio near 1.00x means nothing accumulates from run to run.")
     return section
