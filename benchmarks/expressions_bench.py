@@ -57,13 +57,13 @@ def _rate(function: Callable[[], object], repeat: int = 5) -> float:
     return number / best
 
 
-def main() -> None:
-    """Print operations per second and the ratio to the baseline."""
+def cases() -> list[tuple[str, Callable[[], object]]]:
+    """(label, operation) pairs, the hand-written baseline first."""
     condition = parse_condition(CONDITION)
     expression = parse_expression(EXPRESSION)
     template = parse_template(TEMPLATE)
     assert condition.evaluate(CONTEXT) is True
-    cases: list[tuple[str, Callable[[], object]]] = [
+    listed: list[tuple[str, Callable[[], object]]] = [
         ("baseline: hand-written Python comparison", _baseline),
         ("parse condition (uncached)", _uncached_condition),
         ("parse condition (cached)", lambda: parse_condition(CONDITION)),
@@ -73,10 +73,15 @@ def main() -> None:
         ("parse template (uncached)", _uncached_template),
         ("render template", lambda: template.render(CONTEXT)),
     ]
+    return listed
+
+
+def main() -> None:
+    """Print operations per second and the ratio to the baseline."""
     print(f"Python {platform.python_version()} on {platform.machine()}")
     print(f"condition: {CONDITION}")
     baseline = 0.0
-    for label, function in cases:
+    for label, function in cases():
         rate = _rate(function)
         baseline = baseline or rate
         print(f"  {label:<42} {rate:>14,.0f} ops/s   {baseline / rate:>8.1f}x baseline cost")
