@@ -19,6 +19,7 @@ import base64
 import json
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from itertools import islice
 from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
@@ -66,7 +67,7 @@ class Redactor:
     def adding(self, *secrets: str) -> Redactor:
         """A redactor for these secrets as well (a token fetched during a run, a password input)."""
         fresh = [s for s in secrets if s and s not in self._plain]
-        return self if not fresh else Redactor((*self._plain, *fresh))
+        return self if not fresh else _redactor_for((*self._plain, *dict.fromkeys(fresh)))
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -150,6 +151,13 @@ class Redactor:
             pieces += [text[kept:start], MASK]
             kept = end
         return "".join([*pieces, text[kept:]])
+
+
+@lru_cache(maxsize=64)
+def _redactor_for(secrets: tuple[str, ...]) -> Redactor:
+    # Every run learns the same credentials again (a configured key, the same OAuth2 token while it is valid);
+    # building the redactor's tables each time cost more per run than the engine's own work on a step.
+    return Redactor(secrets)
 
 
 class Unmasked(Redactor):

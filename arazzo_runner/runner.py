@@ -286,7 +286,9 @@ class Runner:
     async def arun(self, source: PathOrUrl | ArazzoDocument, workflow_id: str | None = None,
                    inputs: Mapping[str, Any] | None = None, *, listeners: Iterable[Listener] = ()) -> RunResult:
         """Run a workflow on ``httpx.AsyncClient`` (ASGI apps in-process through ``httpx.ASGITransport``);
-        ``listeners`` as for :meth:`run`."""
+        ``listeners`` as for :meth:`run`. Raises :class:`UsageError` when awaited under another event loop than
+        asyncio's (trio, curio): the engine's own waits are asyncio's."""
+        _require_asyncio()
         drive, prepared = self._drive(source, workflow_id, inputs, listeners)
         client = self._async_client or httpx.AsyncClient(
             transport=prepared.mock or self._transport,  # type: ignore[arg-type]
@@ -360,3 +362,16 @@ async def _asyncio_sleep(seconds: float) -> None:
     import asyncio
 
     await asyncio.sleep(seconds)
+
+
+def _require_asyncio() -> None:
+    # sniffio names the running event loop. (httpcore asks it too, at every lock of its connection pool; without
+    # sniffio installed each of those asks is a failed import, about 0.1 ms: a third of an async run's time.)
+    import sniffio
+
+    try:
+        library = sniffio.current_async_library()
+    except sniffio.AsyncLibraryNotFoundError:
+        library = "no event loop"
+    if library != "asyncio":
+        raise UsageError(f"Runner.arun needs an asyncio event loop; it was awaited under {library}")

@@ -163,16 +163,18 @@ class AsyncIO:
             return tuple(await asyncio.gather(*(self.perform(c) for c in command.commands)))
         try:
             if isinstance(command, Send):
-                # A little grace, so a server that stalls gets httpx's own (more precise) timeout message.
-                return await asyncio.wait_for(self._send(command), command.timeout + _GRACE)
+                # A little grace, so a server that stalls gets httpx's own (more precise) timeout message. A
+                # timeout scope, not wait_for: no task is made per request.
+                async with asyncio.timeout(command.timeout + _GRACE):
+                    return await self._send(command)
             if isinstance(command, Sleep):
                 await self.sleep(command.seconds)
                 return None
             assert isinstance(command, FetchToken)
             token = command.request
-            return await asyncio.wait_for(self.tokens.fetch_async(
-                token.token_url, token.client_id, token.client_secret, token.scopes, max_bytes=command.max_bytes),
-                command.timeout + _GRACE)
+            async with asyncio.timeout(command.timeout + _GRACE):
+                return await self.tokens.fetch_async(token.token_url, token.client_id, token.client_secret,
+                                                     token.scopes, max_bytes=command.max_bytes)
         except TimeoutError:
             if isinstance(command, FetchToken):
                 return _token_too_slow(command)

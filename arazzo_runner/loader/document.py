@@ -204,4 +204,4 @@ class _ParsedCache:
 
 
 # Parsed, a document holds several times its size in objects: a few MiB of text is what this may keep.
-_PARSED = _ParsedCache(8 * 1024 * 1024)
+_PARSED = _ParsedCache(4 * 1024 * 1024)

@@ -67,3 +67,22 @@ def test_unknown_workflow_is_a_usage_error(folder: Path, capsys: pytest.CaptureF
     assert code == 2
     assert capsys.readouterr().err.strip() == (
         f"error: no workflow 'other' in {path}; available: only")
+
+
+@pytest.mark.parametrize("library", ["trio", "curio"])
+def test_an_async_run_under_another_event_loop_is_refused_before_anything_is_read(folder: Path, library: str) -> None:
+    import asyncio
+
+    import sniffio
+
+    from arazzo_runner import Runner
+    from arazzo_runner.errors import UsageError
+
+    async def under_another_loop() -> None:
+        sniffio.current_async_library_cvar.set(library)  # as that library's loop would say
+        await Runner().arun(folder / "missing.arazzo.yaml", "w")
+
+    with pytest.raises(UsageError) as raised:
+        asyncio.run(under_another_loop())
+
+    assert str(raised.value) == f"Runner.arun needs an asyncio event loop; it was awaited under {library}"
