@@ -116,10 +116,15 @@ class SchemaCompiler:
         return registry
 
     def _retrieve(self, document: SourceDocument) -> Callable[[str], Any]:
+        # The retriever lives inside the (Rust) registry, which the garbage collector cannot see into: were it
+        # to hold this compiler, compiler -> registry -> retriever -> compiler would be a cycle never freed
+        # (every plan's response checks and its whole description, kept for the life of the process).
+        load, referrer = self._load, document.url
+
         def retrieve(uri: str) -> Any:
-            if self._load is None:
+            if load is None:
                 raise ValueError(f"{uri}: schemas may not reference other documents here")
-            return self._load(uri.partition("#")[0], document.url).data
+            return load(uri.partition("#")[0], referrer).data
 
         return retrieve
 
