@@ -284,19 +284,22 @@ class Runner:
         return self._transport  # type: ignore[return-value]
 
     async def arun(self, source: PathOrUrl | ArazzoDocument, workflow_id: str | None = None,
-                   inputs: Mapping[str, Any] | None = None, *, listeners: Iterable[Listener] = ()) -> RunResult:
+                   inputs: Mapping[str, Any] | None = None, *, listeners: Iterable[Listener] = (),
+                   client: httpx.AsyncClient | None = None) -> RunResult:
         """Run a workflow on ``httpx.AsyncClient`` (ASGI apps in-process through ``httpx.ASGITransport``);
-        ``listeners`` as for :meth:`run`. Raises :class:`UsageError` when awaited under another event loop than
-        asyncio's (trio, curio): the engine's own waits are asyncio's."""
+        ``listeners`` as for :meth:`run`; ``client``, when given, serves this run instead of the runner's own
+        (runs gathered on one event loop can share one, and its connections). Raises :class:`UsageError` when
+        awaited under another event loop than asyncio's (trio, curio): the engine's own waits are asyncio's."""
         _require_asyncio()
         drive, prepared = self._drive(source, workflow_id, inputs, listeners)
-        client = self._async_client or httpx.AsyncClient(
+        given = client or self._async_client
+        client = given or httpx.AsyncClient(
             transport=prepared.mock or self._transport,  # type: ignore[arg-type]
             timeout=self._options.limits.request_timeout, verify=True if prepared.mock else tls_context())
         try:
             return await drive.arun(AsyncIO(client, self._async_sleep))
         finally:
-            if self._async_client is None:
+            if given is None:
                 await client.aclose()
 
 

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from arazzo_runner.documents import PathOrUrl
 from arazzo_runner.errors import Location
@@ -23,6 +23,9 @@ from arazzo_runner.pytest_plugin.explain import Locator
 from arazzo_runner.redaction import Redactor
 from arazzo_runner.reports import Recorder, RunRecord
 from arazzo_runner.runner import Runner
+
+if TYPE_CHECKING:
+    import httpx
 
 
 def sealed(record: RunRecord, secrets: Iterable[str]) -> RunRecord:
@@ -81,10 +84,11 @@ class RecordingRunner(Runner):
         return result
 
     async def arun(self, source: PathOrUrl | ArazzoDocument, workflow_id: str | None = None,
-                   inputs: Mapping[str, Any] | None = None, *, listeners: Iterable[Listener] = ()) -> RunResult:
+                   inputs: Mapping[str, Any] | None = None, *, listeners: Iterable[Listener] = (),
+                   client: httpx.AsyncClient | None = None) -> RunResult:
         """:meth:`Runner.arun`, recorded."""
         recorder = Recorder()
-        result = await super().arun(source, workflow_id, inputs, listeners=[*listeners, recorder])
+        result = await super().arun(source, workflow_id, inputs, listeners=[*listeners, recorder], client=client)
         self._close(recorder, source, workflow_id, inputs, result)
         return result
 
