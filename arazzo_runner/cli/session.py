@@ -259,6 +259,8 @@ class Session:
                 self._tell_not_run(item, keep=False)
                 return
             client = await lanes.get()
+            if client is not None:
+                client.cookies.clear()  # never sent (requests carry the cookies the document names), but it grows
             try:
                 if self.stopped:
                     slots[index] = Outcome(item)

@@ -30,6 +30,7 @@ class KeepAliveServer:
 
     def __init__(self) -> None:
         self.connections: list[tuple[str, int]] = []
+        self.cookies: list[tuple[str, str | None]] = []
         self._lock = threading.Lock()
         owner = self
 
@@ -39,8 +40,10 @@ class KeepAliveServer:
             def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
                 with owner._lock:
                     owner.connections.append(self.client_address)
+                    owner.cookies.append((self.path, self.headers.get("Cookie")))
                 body = b"{}"
                 self.send_response(200)
+                self.send_header("Set-Cookie", f"session=from-{self.client_address[1]}-{len(owner.connections)}")
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -89,3 +92,17 @@ def test_rows_at_a_concurrency_share_one_connection_per_lane(
     assert code == 0
     assert len(server.connections) == 2 * rows
     assert len(set(server.connections)) <= min(rows, concurrency)
+
+
+def test_a_cookie_a_server_set_in_one_row_is_not_sent_in_the_next(
+        tmp_path: Path, server: KeepAliveServer, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "openapi.json").write_text(json.dumps(OPENAPI), "utf-8")
+    (tmp_path / "flow.arazzo.json").write_text(json.dumps(ARAZZO), "utf-8")
+    (tmp_path / "rows.jsonl").write_text("".join(json.dumps({"n": n}) + "\n" for n in range(6)), "utf-8")
+
+    code = main(["run", str(tmp_path / "flow.arazzo.json"), "--inputs-file", str(tmp_path / "rows.jsonl"),
+                 "--concurrency", "2", "--server", f"api={server.url}", "-q"])
+
+    capsys.readouterr()
+    assert code == 0
+    assert [cookie for path, cookie in server.cookies if path == "/ping"] == [None] * 6
