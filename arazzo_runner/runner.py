@@ -263,17 +263,21 @@ class Runner:
     # --- running -------------------------------------------------------------------------------------
 
     def run(self, source: PathOrUrl | ArazzoDocument, workflow_id: str | None = None,
-            inputs: Mapping[str, Any] | None = None, *, listeners: Iterable[Listener] = ()) -> RunResult:
+            inputs: Mapping[str, Any] | None = None, *, listeners: Iterable[Listener] = (),
+            client: httpx.Client | None = None) -> RunResult:
         """Run a workflow synchronously and return its result; ``listeners`` hear this run's events as well as
-        the runner's own (a report recorder per run, so concurrent runs keep their events apart)."""
+        the runner's own (a report recorder per run, so concurrent runs keep their events apart); ``client``,
+        when given, serves this run instead of the runner's own (runs one after another can share its
+        connections)."""
         drive, prepared = self._drive(source, workflow_id, inputs, listeners)
-        client = self._client or httpx.Client(transport=prepared.mock or self._sync_transport(),
+        given = client or self._client
+        client = given or httpx.Client(transport=prepared.mock or self._sync_transport(),
                                               timeout=self._options.limits.request_timeout,
                                               verify=True if prepared.mock else client_verify())
         try:
             return drive.run(SyncIO(client, self._sleep))
         finally:
-            if self._client is None:
+            if given is None:
                 client.close()
 
     def _sync_transport(self) -> httpx.BaseTransport:

@@ -152,8 +152,16 @@ class Session:
 
             asyncio.run(self._concurrently(specs, style))
         else:
-            for item in specs:
-                self._sequentially(item, style)
+            # One client for the runs in turn, so each row reuses the connections the last one opened.
+            lane = None if self.args.mock else _sync_lane_client(self.runner.limits.request_timeout)
+            try:
+                for item in specs:
+                    if lane is not None:
+                        lane.cookies.clear()
+                    self._sequentially(item, style, lane)
+            finally:
+                if lane is not None:
+                    lane.close()
         if style.progress is not None:
             style.progress.clear()
         elapsed = time.perf_counter() - started
@@ -224,7 +232,7 @@ class Session:
             return written
         return EXIT_OK if outcome.ok else EXIT_FAILED
 
-    def _sequentially(self, item: RunSpec | Outcome, style: Style) -> None:
+    def _sequentially(self, item: RunSpec | Outcome, style: Style, client: httpx.Client | None) -> None:
         if isinstance(item, Outcome):
             self._tell_not_run(item)
             return
@@ -234,7 +242,7 @@ class Session:
         report = Report(self.out, self.err, style, self.redact)
         if style.text and not style.quiet:
             report.line(f"== {item.title()}")
-        outcome = self._execute(item, report)
+        outcome = self._execute(item, report, client)
         if outcome.not_run is not None:
             self._tell_not_run(outcome, keep=False)
         elif outcome.result is not None and style.text and not style.quiet:
@@ -282,11 +290,11 @@ class Session:
                     await client.aclose()
         self.outcomes = [slot for slot in slots if slot is not None]  # in the order asked for, not finished
 
-    def _execute(self, spec: RunSpec, report: Report) -> Outcome:
+    def _execute(self, spec: RunSpec, report: Report, client: httpx.Client | None = None) -> Outcome:
         recorder = Recorder()
         try:
             result = self.runner.run(spec.document, spec.workflow_id, spec.inputs,
-                                     listeners=[report.on_event, recorder])
+                                     listeners=[report.on_event, recorder], client=client)
         except ArazzoError as exc:
             return Outcome(spec, not_run=not_run_of(exc, report.redact))
         return Outcome(spec, result, record=self._record(spec, recorder, result))
@@ -403,3 +411,11 @@ def _lane_client(timeout: float) -> httpx.AsyncClient:
     from arazzo_runner.deadline import tls_context
 
     return httpx.AsyncClient(timeout=timeout, verify=tls_context())
+
+
+def _sync_lane_client(timeout: float) -> httpx.Client:
+    import httpx
+
+    from arazzo_runner.deadline import client_verify, http_transport
+
+    return httpx.Client(transport=http_transport(), timeout=timeout, verify=client_verify())

@@ -76,10 +76,11 @@ class RecordingRunner(Runner):
         self._keep = keep
 
     def run(self, source: PathOrUrl | ArazzoDocument, workflow_id: str | None = None,
-            inputs: Mapping[str, Any] | None = None, *, listeners: Iterable[Listener] = ()) -> RunResult:
+            inputs: Mapping[str, Any] | None = None, *, listeners: Iterable[Listener] = (),
+            client: httpx.Client | None = None) -> RunResult:
         """:meth:`Runner.run`, recorded."""
         recorder = Recorder()
-        result = super().run(source, workflow_id, inputs, listeners=[*listeners, recorder])
+        result = super().run(source, workflow_id, inputs, listeners=[*listeners, recorder], client=client)
         self._close(recorder, source, workflow_id, inputs, result)
         return result
 

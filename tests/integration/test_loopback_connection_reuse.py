@@ -77,7 +77,7 @@ def server() -> Iterator[KeepAliveServer]:
         yield running
 
 
-@pytest.mark.parametrize(("rows", "concurrency"), [(12, 3), (6, 2), (20, 5)])
+@pytest.mark.parametrize(("rows", "concurrency"), [(12, 3), (6, 2), (20, 5), (5, 1)])
 def test_rows_at_a_concurrency_share_one_connection_per_lane(
         tmp_path: Path, server: KeepAliveServer, rows: int, concurrency: int,
         capsys: pytest.CaptureFixture[str]) -> None:
