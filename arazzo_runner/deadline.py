@@ -128,3 +128,13 @@ def http_transport() -> httpx.HTTPTransport:
         max_keepalive_connections=pool.max_keepalive_connections, keepalive_expiry=pool.keepalive_expiry,
         network_backend=_Backend())
     return transport
+
+
+def sync_client(timeout: float, transport: httpx.BaseTransport | None = None) -> httpx.Client:
+    """The engine's synchronous client: over ``transport``, else :func:`http_transport`."""
+    return httpx.Client(transport=transport or http_transport(), timeout=timeout, verify=client_verify())
+
+
+def async_client(timeout: float, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+    """The engine's async client: over ``transport``, else httpx's own, with the process's TLS context."""
+    return httpx.AsyncClient(transport=transport, timeout=timeout, verify=tls_context())

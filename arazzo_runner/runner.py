@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
-from arazzo_runner.deadline import client_verify, http_transport, tls_context
+from arazzo_runner.deadline import async_client, sync_client
 from arazzo_runner.documents import PathOrUrl, open_document
 from arazzo_runner.errors import DocumentError, LoadError, UsageError
 from arazzo_runner.events import RunResult
@@ -271,21 +271,14 @@ class Runner:
         connections)."""
         drive, prepared = self._drive(source, workflow_id, inputs, listeners)
         given = client or self._client
-        client = given or httpx.Client(transport=prepared.mock or self._sync_transport(),
-                                              timeout=self._options.limits.request_timeout,
-                                              verify=True if prepared.mock else client_verify())
+        timeout = self._options.limits.request_timeout
+        client = given or (httpx.Client(transport=prepared.mock, timeout=timeout) if prepared.mock
+                           else sync_client(timeout, self._transport))  # type: ignore[arg-type]
         try:
             return drive.run(SyncIO(client, self._sleep))
         finally:
             if given is None:
                 client.close()
-
-    def _sync_transport(self) -> httpx.BaseTransport:
-        """The caller's transport, else the default one, whose deadline bounds a whole exchange, headers included
-        (see :mod:`arazzo_runner.deadline`)."""
-        if self._transport is None:
-            return http_transport()
-        return self._transport  # type: ignore[return-value]
 
     async def arun(self, source: PathOrUrl | ArazzoDocument, workflow_id: str | None = None,
                    inputs: Mapping[str, Any] | None = None, *, listeners: Iterable[Listener] = (),
@@ -297,9 +290,9 @@ class Runner:
         _require_asyncio()
         drive, prepared = self._drive(source, workflow_id, inputs, listeners)
         given = client or self._async_client
-        client = given or httpx.AsyncClient(
-            transport=prepared.mock or self._transport,  # type: ignore[arg-type]
-            timeout=self._options.limits.request_timeout, verify=True if prepared.mock else tls_context())
+        timeout = self._options.limits.request_timeout
+        client = given or (httpx.AsyncClient(transport=prepared.mock, timeout=timeout) if prepared.mock
+                           else async_client(timeout, self._transport))  # type: ignore[arg-type]
         try:
             return await drive.arun(AsyncIO(client, self._async_sleep))
         finally:

@@ -153,7 +153,9 @@ class Session:
             asyncio.run(self._concurrently(specs, style))
         else:
             # One client for the runs in turn, so each row reuses the connections the last one opened.
-            lane = None if self.args.mock else _sync_lane_client(self.runner.limits.request_timeout)
+            from arazzo_runner.deadline import sync_client
+
+            lane = None if self.args.mock else sync_client(self.runner.limits.request_timeout)
             try:
                 for item in specs:
                     if lane is not None:
@@ -255,10 +257,12 @@ class Session:
         # One client per lane of --concurrency, each serving one run at a time: rows reuse the lane's connections
         # (and TLS sessions) instead of opening their own, and each pool stays small, since httpcore checks every
         # idle connection of a pool before each request (one pool shared by 50 lanes ran at a third of the pace).
+        from arazzo_runner.deadline import async_client
+
         lanes: asyncio.Queue[httpx.AsyncClient | None] = asyncio.Queue()
         width = max(1, min(self.args.concurrency, len(items)))
         for _ in range(width):
-            lanes.put_nowait(None if self.args.mock else _lane_client(self.runner.limits.request_timeout))
+            lanes.put_nowait(None if self.args.mock else async_client(self.runner.limits.request_timeout))
         slots: list[Outcome | None] = [None] * len(items)
 
         async def one(index: int, item: RunSpec | Outcome) -> None:
@@ -403,19 +407,3 @@ def wants_tty(stream: TextIO) -> bool:
     """Whether ``stream`` is an interactive terminal (live progress belongs there only)."""
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
-
-
-def _lane_client(timeout: float) -> httpx.AsyncClient:
-    import httpx
-
-    from arazzo_runner.deadline import tls_context
-
-    return httpx.AsyncClient(timeout=timeout, verify=tls_context())
-
-
-def _sync_lane_client(timeout: float) -> httpx.Client:
-    import httpx
-
-    from arazzo_runner.deadline import client_verify, http_transport
-
-    return httpx.Client(transport=http_transport(), timeout=timeout, verify=client_verify())
