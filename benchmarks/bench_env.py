@@ -14,52 +14,15 @@ import platform
 import shutil
 import subprocess
 import sys
-import tempfile
-import time
-from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+from spawner import Measured, measure
 
 __all__ = ["JENTIC_VERSION", "REDOCLY_VERSION", "Measured", "Peers", "machine", "measure", "package_version"]
 
 JENTIC_VERSION = "0.9.6"
 REDOCLY_VERSION = "2.77.0"
-KIB = 1024
-
-
-@dataclass(frozen=True)
-class Measured:
-    """One process: exit code, wall seconds, peak resident memory (MiB), and what it printed."""
-
-    exit: int
-    seconds: float
-    peak_mib: float
-    output: str
-
-
-def measure(argv: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
-            timeout: float = 120.0) -> Measured:
-    """Run ``argv`` to its end and read its own rusage from ``wait4`` (peak RSS of the process and the children
-    it waited for; Linux reports KiB). Polled rather than blocking, so a hung peer is killed at ``timeout``."""
-    with tempfile.TemporaryFile() as out:
-        started = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=cwd,
-                                   env=env)
-        deadline = started + timeout
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                process.kill()
-                pid, status, usage = os.wait4(process.pid, 0)
-                break
-            time.sleep(0.001)
-        seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
-        out.seek(0)
-        text = out.read().decode("utf-8", "backslashreplace")
-    return Measured(process.returncode, seconds, usage.ru_maxrss / KIB, text)
 
 
 def package_version(name: str) -> str:

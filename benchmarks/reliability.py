@@ -21,9 +21,10 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from spawner import Measured, Spawner  # noqa: E402 - started before anything heavy is imported
+import spawner  # noqa: E402 - started before anything heavy is imported
+from spawner import Measured  # noqa: E402
 
-SPAWNER = Spawner()
+spawner.start()
 
 import argparse  # noqa: E402
 import tempfile  # noqa: E402
@@ -40,7 +41,7 @@ def measure(argv: list[str], cwd: Path, timeout: float) -> Measured:
     env = {name: value for name, value in os.environ.items() if not name.startswith("ARAZZO_AUTH_")}
     env["PYTHONUTF8"] = "1"
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # measured as installed: compiled modules cached
-    return SPAWNER.measure(argv, cwd, env, timeout, cwd / ".measured-output")
+    return spawner.measure(argv, cwd=cwd, env=env, timeout=timeout)
 
 
 def verdict(case: Case, measured: Measured) -> str:
@@ -97,7 +98,6 @@ def main() -> int:
                       file=sys.stderr)
     finally:
         server.stop()
-        SPAWNER.close()
     if args.markdown:
         for case, measured, result in rows:
             state = "open" if case.xfail else ("fixed" if case.fixed else "handled")

@@ -10,8 +10,10 @@ Create it before importing anything heavy.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +25,8 @@ for line in sys.stdin:
     job = json.loads(line)
     with open(job["out"], "wb") as out:
         started = time.monotonic()
-        process = subprocess.Popen(job["argv"], stdout=out, stderr=subprocess.STDOUT, cwd=job["cwd"],
-                                   env=job["env"])
+        process = subprocess.Popen(job["argv"], stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   cwd=job["cwd"], env=job["env"])
         deadline = started + job["timeout"]
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
@@ -58,10 +60,12 @@ class Spawner:
         self._process = subprocess.Popen([sys.executable, "-S", "-c", _CODE], stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, text=True)
 
-    def measure(self, argv: list[str], cwd: Path, env: dict[str, str], timeout: float, out: Path) -> Measured:
+    def measure(self, argv: list[str], cwd: Path | None, env: dict[str, str] | None, timeout: float,
+                out: Path) -> Measured:
         """Run ``argv`` to its end (killed past ``timeout``), its output written to ``out``."""
         assert self._process.stdin is not None and self._process.stdout is not None
-        job = {"argv": argv, "cwd": str(cwd), "env": env, "timeout": timeout, "out": str(out)}
+        job = {"argv": argv, "cwd": None if cwd is None else str(cwd), "env": dict(os.environ) if env is None else env,
+               "timeout": timeout, "out": str(out)}
         self._process.stdin.write(json.dumps(job) + "\n")
         self._process.stdin.flush()
         code, seconds, peak_kib = json.loads(self._process.stdout.readline())
@@ -73,3 +77,23 @@ class Spawner:
         if self._process.stdin is not None:
             self._process.stdin.close()
         self._process.wait(timeout=10)
+
+
+_SHARED: Spawner | None = None
+
+
+def start() -> None:
+    """Start the shared spawner (call it first thing, while the process is small)."""
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = Spawner()
+
+
+def measure(argv: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
+            timeout: float = 120.0) -> Measured:
+    """One process measured by the shared spawner (started here if :func:`start` was not called, in which case
+    peak memory includes what this process had grown to)."""
+    start()
+    assert _SHARED is not None
+    with tempfile.TemporaryDirectory() as directory:
+        return _SHARED.measure(argv, cwd, env, timeout, Path(directory) / "output")

@@ -25,6 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the suite's sibling modules, run as a script
 
+import spawner  # noqa: E402 - started before anything heavy is imported: it measures every process
+
+spawner.start()
+
 from bench_cold import cold_start  # noqa: E402 - found through the path above
 from bench_docs import ROOT, auth_environ  # noqa: E402
 from bench_env import Peers, machine, package_version  # noqa: E402
