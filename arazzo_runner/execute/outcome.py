@@ -72,20 +72,26 @@ def redact_result(result: RunResult, redact: Redactor) -> RunResult:
         chain.append(chain[-1].transferred_to)
     masked: RunResult | None = None
     for link in reversed(chain):
-        masked = replace(link, steps=tuple(_redact_step(step, redact) for step in link.steps),
-                         error=None if link.error is None else redact(link.error), transferred_to=masked)
+        steps = tuple(_redact_step(step, redact) for step in link.steps)
+        error = None if link.error is None else redact(link.error)
+        unchanged = error == link.error and masked is link.transferred_to and all(
+            new is old for new, old in zip(steps, link.steps, strict=True))
+        masked = link if unchanged else replace(link, steps=steps, error=error, transferred_to=masked)
     assert masked is not None
     return masked
 
 
 def _redact_step(step: StepResult, redact: Redactor) -> StepResult:
     request = step.request
-    return replace(
-        step,
-        request=None if request is None else RequestInfo(request.method, redact(request.url)),
-        error=None if step.error is None else redact(step.error),
-        warnings=tuple(redact(w) for w in step.warnings),
-        sub_run=None if step.sub_run is None else redact_result(step.sub_run, redact))
+    url = None if request is None else redact(request.url)
+    error = None if step.error is None else redact(step.error)
+    warnings = tuple(redact(w) for w in step.warnings)
+    sub_run = None if step.sub_run is None else redact_result(step.sub_run, redact)
+    same_url = request is None or url == request.url
+    if same_url and error == step.error and warnings == step.warnings and sub_run is step.sub_run:
+        return step  # nothing to mask: the step as it is (most steps of most runs)
+    shown = request if request is None or url is None else RequestInfo(request.method, url)
+    return replace(step, request=shown, error=error, warnings=warnings, sub_run=sub_run)
 
 
 def evaluate_outputs(outputs: Sequence[tuple[str, Value]], context: ExpressionContext) -> tuple[dict[str, Any],
